@@ -1,0 +1,65 @@
+# The course in two commands: `make lab` to learn, `make test` to check everything.
+# Each target sets up what it needs: a .venv made with `python3 -m venv`, the pinned
+# requirements, and this repo installed into it (that is how `import helpers` works
+# in JupyterLab, under nbval and under nbgrader alike).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PORT   ?= 8888
+
+# Stamps: re-run an install step only when its requirements changed.
+LAB_STAMP  := $(VENV)/.installed-lab
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: help lab test test-fast lint notebooks student bench clean
+
+help:
+	@echo "make lab        set up (first time only) and open the course in JupyterLab"
+	@echo "make test       set up (first time only) and run the whole test suite"
+	@echo "make test-fast  helper tests and nbval only (no browser, nbgrader or Binder tests)"
+	@echo "make notebooks  re-run every notebook and save its outputs (after editing one)"
+	@echo "make student    build the student edition with nbgrader into student/"
+	@echo "make bench      measure what the course claims about cost; prints one table"
+	@echo "make lint       ruff over the Python code"
+	@echo "make clean      remove the virtual environment and build artefacts"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(LAB_STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || \
+		$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(TEST_STAMP): $(LAB_STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-test.txt
+	@touch $@
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --port=$(PORT) notebooks/00_start_here.ipynb
+
+test: $(TEST_STAMP) lint
+	$(PY) -m pytest
+
+test-fast: $(TEST_STAMP)
+	$(PY) -m pytest -m "not browser and not nbgrader and not binder"
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check helpers tests tools bench
+
+notebooks: $(LAB_STAMP)
+	$(PY) tools/run_notebooks.py
+
+student: $(TEST_STAMP)
+	$(PY) tools/build_student.py
+
+bench: $(TEST_STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis artifacts student-build
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
