@@ -31,8 +31,7 @@ $(PY):
 
 $(LAB_STAMP): requirements.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || \
-		$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 $(TEST_STAMP): $(LAB_STAMP) requirements-test.txt

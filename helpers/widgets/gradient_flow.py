@@ -1,0 +1,219 @@
+"""Gradient-flow explorer (notebook 08, C28): how the gradient's size changes layer by layer.
+
+A deep stack of ``depth`` layers of width 64 (see :mod:`helpers.dynamics`) is
+built from a fixed seed, so every setting always shows the same numbers. The
+explorer draws the norm of ``dL/dH_l`` (the gradient with respect to layer
+``l``'s output) for every layer on a log scale, and states the ratio of the
+first layer's norm to the last layer's in words.
+
+For the browser-test author
+---------------------------
+CSS classes:
+
+- ``course-explorer`` and ``gradient-flow-explorer``: the top-level VBox.
+- ``gradient-flow-depth``: IntSlider, description ``depth``, range 1..50
+  (default 20), step 1: the number of layers.
+- ``gradient-flow-init``: Dropdown, description ``initialisation``, options
+  (label -> value) ``too small`` -> ``too_small``, ``too large`` -> ``too_large``,
+  ``Xavier`` -> ``xavier``, ``He`` -> ``he`` (default He).
+- ``gradient-flow-activation``: Dropdown, description ``activation``, options
+  ``linear`` -> ``linear``, ``tanh`` -> ``tanh``, ``ReLU`` -> ``relu``
+  (default ReLU).
+- ``gradient-flow-residual``: Checkbox, description ``residual`` (default off):
+  every layer becomes ``H + f(H) / sqrt(depth)``.
+- ``gradient-flow-summary``: HTML with plain-text lines:
+
+  * ``<div class="gradient-flow-ratio">``: e.g.
+    ``depth 20, He, ReLU: layer 1 gradient norm / layer 20 = 6.8e-01``
+    (``, residual`` follows the activation when the box is ticked);
+  * ``<div class="gradient-flow-verdict">``: one of
+    ``verdict: vanishes (ratio < 1e-3)``, ``verdict: explodes (ratio > 1e3)``,
+    ``verdict: stable (ratio between 1e-3 and 1e3)``;
+  * ``<div class="gradient-flow-factor">``: e.g.
+    ``average factor per layer: 0.98 (19 backward steps)`` (for depth 1:
+    ``one layer: no backward step between layer 1 and the output``);
+  * with the residual box ticked, a line ``residual branches scaled by 1/sqrt(20)``.
+
+- ``gradient-flow-plot``: HTML holding one ``<svg>`` with a ``<circle>`` per
+  layer and ``<text>`` labels, among them ``layer 1: 6.8e-01``-style labels
+  for the first and the last layer (``layer 20: 4.6e+01``) and tick labels
+  such as ``1e-20``.
+- ``course-widget-error``: the error area (hidden unless an update failed).
+
+Moving the depth slider changes the depth and last-layer number in every line
+and the number of circles; the dropdowns change the label and the ratio
+(e.g. too small with ReLU at depth 20: ``1.4e-24``, verdict vanishes; too
+large: ``1.4e+14``, explodes); the residual box brings every sensible
+initialisation back to ``stable``.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from helpers._checks import positive_int
+from helpers.dynamics import (
+    ACTIVATION_LABELS,
+    ACTIVATIONS,
+    INIT_LABELS,
+    INIT_SCHEMES,
+    gradient_flow,
+)
+from helpers.plots import OKABE_ITO
+from helpers.widgets.base import Explorer
+
+MIN_DEPTH, MAX_DEPTH = 1, 50
+#: Ratios outside [VANISH, EXPLODE] count as vanishing or exploding.
+VANISH, EXPLODE = 1e-3, 1e3
+
+_W, _H = 560, 260            # svg size in pixels
+_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 20, 34, 46
+
+
+def verdict(ratio: float) -> str:
+    """The verdict line for a ratio ``layer 1 norm / layer depth norm``."""
+    if ratio < VANISH:
+        return "verdict: vanishes (ratio < 1e-3)"
+    if ratio > EXPLODE:
+        return "verdict: explodes (ratio > 1e3)"
+    return "verdict: stable (ratio between 1e-3 and 1e3)"
+
+
+def _ticks(lo: float, hi: float) -> list[int]:
+    span = hi - lo
+    step = max(1, int(np.ceil(span / 6)))
+    first = int(np.ceil(lo / step)) * step
+    return list(range(first, int(hi) + 1, step))
+
+
+def svg_plot(norms: np.ndarray) -> str:
+    """Inline SVG of ``log10(norms)`` against the layer number, labelled in text."""
+    depth = len(norms)
+    logs = np.log10(np.maximum(norms, 1e-300))  # a dead ReLU stack can give exact zeros
+    lo, hi = float(np.floor(logs.min())), float(np.ceil(logs.max()))
+    if hi - lo < 2:
+        mid = (hi + lo) / 2
+        lo, hi = np.floor(mid - 1), np.ceil(mid + 1)
+    plot_w = _W - _LEFT - _RIGHT
+    plot_h = _H - _TOP - _BOTTOM
+
+    def x_of(layer: int) -> float:
+        return _LEFT + (0.5 if depth == 1 else (layer - 1) / (depth - 1)) * plot_w
+
+    def y_of(log: float) -> float:
+        return _TOP + (hi - log) / (hi - lo) * plot_h
+
+    blue, orange, grey = OKABE_ITO["blue"], OKABE_ITO["vermillion"], "#777777"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
+             f'role="img" aria-label="gradient norm per layer, log scale">',
+             f'<text x="{_LEFT}" y="18" font-size="13">gradient norm ||dL/dH_l|| per layer '
+             f'(log scale)</text>']
+    for k in _ticks(lo, hi):
+        y = y_of(k)
+        parts.append(f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_W - _RIGHT}" y2="{y:.1f}" '
+                     f'stroke="#dddddd"/>')
+        parts.append(f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" font-size="11" '
+                     f'text-anchor="end">1e{k}</text>')
+    y_last = y_of(logs[-1])
+    parts.append(f'<line x1="{_LEFT}" y1="{y_last:.1f}" x2="{_W - _RIGHT}" y2="{y_last:.1f}" '
+                 f'stroke="{grey}" stroke-dasharray="4 3"/>')
+    points = " ".join(f"{x_of(i + 1):.1f},{y_of(v):.1f}" for i, v in enumerate(logs))
+    parts.append(f'<polyline points="{points}" fill="none" stroke="{blue}" stroke-width="1.5"/>')
+    for i, v in enumerate(logs):
+        parts.append(f'<circle class="gradient-flow-point" cx="{x_of(i + 1):.1f}" '
+                     f'cy="{y_of(v):.1f}" r="3" fill="{blue}"/>')
+    base = _H - _BOTTOM
+    parts.append(f'<text x="{_LEFT}" y="{base + 18}" font-size="12">layer 1: '
+                 f'{norms[0]:.1e}</text>')
+    if depth > 1:
+        parts.append(f'<text x="{_W - _RIGHT}" y="{base + 18}" font-size="12" '
+                     f'text-anchor="end" fill="{orange}">layer {depth}: {norms[-1]:.1e}</text>')
+    parts.append(f'<text x="{_LEFT + plot_w / 2:.1f}" y="{base + 38}" font-size="12" '
+                 f'text-anchor="middle">layer l (1 = next to the input, {depth} = next to '
+                 f'the loss)</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+class GradientFlowExplorer(Explorer):
+    """Per-layer gradient norms of a seeded deep stack; depth, init, activation, residual.
+
+    ``explorer.widget`` is what the notebook displays; ``explorer.norms`` holds
+    the norms shown (shape (depth,)); ``explorer.summary`` and ``explorer.plot``
+    are the HTML widgets whose text the tests read.
+    """
+
+    css_class = "gradient-flow-explorer"
+
+    def __init__(self, depth=20, scheme="he", activation="relu", residual=False,
+                 width=64, n=32, seed=0):
+        super().__init__()
+        depth = positive_int("GradientFlowExplorer", "depth", depth)
+        if not MIN_DEPTH <= depth <= MAX_DEPTH:
+            raise ValueError(f"GradientFlowExplorer: depth must be between {MIN_DEPTH} and "
+                             f"{MAX_DEPTH} (the slider's range), got {depth}")
+        if scheme not in INIT_SCHEMES:
+            raise ValueError(f"GradientFlowExplorer: unknown scheme {scheme!r}; choose one of "
+                             f"{', '.join(INIT_SCHEMES)}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"GradientFlowExplorer: unknown activation {activation!r}; choose "
+                             f"one of {', '.join(ACTIVATIONS)}")
+        self.width = positive_int("GradientFlowExplorer", "width", width)
+        self.n = positive_int("GradientFlowExplorer", "n", n)
+        self.seed = seed
+        self.norms = None
+        style = {"description_width": "initial"}
+        self.depth = widgets.IntSlider(value=depth, min=MIN_DEPTH, max=MAX_DEPTH, step=1,
+                                       description="depth", continuous_update=False,
+                                       style=style)
+        self.depth.add_class("gradient-flow-depth")
+        self.init = widgets.Dropdown(options=[(INIT_LABELS[k], k) for k in INIT_SCHEMES],
+                                     value=scheme, description="initialisation", style=style)
+        self.init.add_class("gradient-flow-init")
+        self.activation = widgets.Dropdown(
+            options=[(ACTIVATION_LABELS[k], k) for k in ACTIVATIONS], value=activation,
+            description="activation", style=style)
+        self.activation.add_class("gradient-flow-activation")
+        self.residual = widgets.Checkbox(value=bool(residual), description="residual",
+                                         indent=False)
+        self.residual.add_class("gradient-flow-residual")
+        self.summary = widgets.HTML()
+        self.summary.add_class("gradient-flow-summary")
+        self.plot = widgets.HTML()
+        self.plot.add_class("gradient-flow-plot")
+        controls = [self.depth, self.init, self.activation, self.residual]
+        row = widgets.HBox([self.init, self.activation, self.residual])
+        self._finish(controls, [self.depth, row, self.summary, self.plot])
+
+    def summary_lines(self) -> list[str]:
+        """The summary as plain-text lines (what the summary area shows)."""
+        depth, norms = self.depth.value, self.norms
+        ratio = norms[0] / norms[-1]
+        label = f"depth {depth}, {INIT_LABELS[self.init.value]}, " \
+                f"{ACTIVATION_LABELS[self.activation.value]}"
+        if self.residual.value:
+            label += ", residual"
+        lines = [f"{label}: layer 1 gradient norm / layer {depth} = {ratio:.1e}",
+                 verdict(ratio)]
+        if depth == 1:
+            lines.append("one layer: no backward step between layer 1 and the output")
+        else:
+            factor = ratio ** (1.0 / (depth - 1))
+            lines.append(f"average factor per layer: {factor:.3g} ({depth - 1} backward steps)")
+        if self.residual.value:
+            lines.append(f"residual branches scaled by 1/sqrt({depth})")
+        return lines
+
+    def update(self) -> None:
+        self.norms = gradient_flow(self.depth.value, self.init.value, self.activation.value,
+                                   residual=self.residual.value, width=self.width, n=self.n,
+                                   seed=self.seed)
+        lines = self.summary_lines()
+        classes = ["gradient-flow-ratio", "gradient-flow-verdict", "gradient-flow-factor",
+                   "gradient-flow-note"]
+        self.summary.value = "".join(f'<div class="{c}">{html.escape(t)}</div>'
+                                     for c, t in zip(classes, lines))
+        self.plot.value = svg_plot(self.norms)

@@ -1,0 +1,507 @@
+"""Shape explorer (notebook 04, C17): every array of a linear layer drawn to scale.
+
+Three sliders set ``n``, ``d_in`` and ``d_out``; the explorer draws ``X``, ``W``,
+``b``, ``Y``, ``dL_dY`` and the three gradients as boxes, one cell per entry,
+each labelled with its name and shape. In each matrix product the matching
+inner dimension is highlighted: the left factor's columns (its top edge) and
+the right factor's rows (its left edge), with a line of text such as
+``inner: d_in = 3``. A bug selector replaces the right backward formula by one
+from :mod:`helpers.bugzoo`; the explorer runs that buggy backward on seeded
+arrays, marks the gradient that comes out wrong (or the product that cannot
+be formed) and prints the sentence of
+:func:`helpers.diagnose.diagnose_backward_function`.
+
+For the browser-test author
+---------------------------
+CSS classes:
+
+- ``course-explorer`` and ``shape-explorer``: the top-level VBox.
+- ``shape-explorer-n``: IntSlider, description ``n``, range 1..8 (default 4),
+  the batch size.
+- ``shape-explorer-d-in``: IntSlider, description ``d_in``, range 1..8 (default 3).
+- ``shape-explorer-d-out``: IntSlider, description ``d_out``, range 1..8 (default 2).
+- ``shape-explorer-bug``: Dropdown, description ``bug``, options ``none`` then
+  the names of :data:`helpers.bugzoo.BUGS` in their order (default ``none``).
+- ``shape-explorer-diagram``: HTML holding one ``<svg role="img">`` with a
+  ``<title>`` and an ``aria-label`` (the same text summary). Every box has a
+  ``<text class="shape-label">`` such as ``X (4, 3)``; a wrong gradient's label
+  has the class ``shape-label shape-wrong`` and reads e.g. ``dL_dW (2, 3) ✗``,
+  with a second ``<text class="shape-note">`` ``expected (3, 2)`` or
+  ``wrong values``. Each row's inner dimension is a ``<text class="inner-dim">``.
+- ``shape-explorer-report``: HTML with plain sentences, one per line.
+- ``course-widget-error``: the error area (hidden unless an update failed).
+
+What the text says for the defaults (n=4, d_in=3, d_out=2, bug none):
+labels ``X (4, 3)``, ``W (3, 2)``, ``b (2,)``, ``Y (4, 2)``, ``X.T (3, 4)``,
+``dL_dY (4, 2)``, ``dL_dW (3, 2)``, ``W.T (2, 3)``, ``dL_dX (4, 3)``,
+``dL_db (2,)``; inner-dimension texts ``inner: d_in = 3``, ``inner: n = 4``,
+``inner: d_out = 2`` and ``sum over axis 0: the n = 4 rows``; the report
+starts ``Every gradient has the shape of what it differentiates``.
+
+What changes:
+
+- ``n`` -> 5: ``X (5, 3)``, ``Y (5, 2)``, ``dL_dY (5, 2)``, ``X.T (3, 5)``,
+  ``dL_dX (5, 3)``, ``inner: n = 5``, ``sum over axis 0: the n = 5 rows``.
+- ``d_in`` -> 6: ``X (4, 6)``, ``W (6, 2)``, ``dL_dW (6, 2)``, ``inner: d_in = 6``.
+- ``d_out`` -> 7: ``W (3, 7)``, ``b (7,)``, ``Y (4, 7)``, ``inner: d_out = 7``.
+- bug ``transposed_weight_gradient``: label ``dL_dW (2, 3) ✗``, note
+  ``expected (3, 2)``; report lines ``Bug: transposed_weight_gradient``,
+  ``Buggy line: dL_dW = dL_dY.T @ X``, ``Caught by the shape check: ...`` and
+  ``Diagnosis: dL_dW is transposed: ...``.
+- bug ``missing_transpose``: inner text ``inner: 2 ≠ 3 (d_out vs d_in): no
+  product``, the ``dL_dX`` box replaced by the text ``dL_dX: ValueError``;
+  report ``Caught by a shape error: ...``.
+- with n = d_in = d_out (say all 3) most bugs give ``Caught only by the values
+  check: ...`` and a note ``wrong values``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from helpers._checks import positive_int, shape_str
+from helpers.bugzoo import BUGS
+from helpers.diagnose import diagnose_backward_function
+from helpers.linear import linear_backward
+from helpers.plots import OKABE_ITO
+from helpers.widgets.base import Explorer
+
+#: Largest size a slider offers: four rows of 8 x 8 boxes still fit on a screen.
+MAX_SIZE = 8
+
+#: The dropdown's options: no bug, then the bug zoo in its order.
+BUG_OPTIONS = ("none", *BUGS)
+
+_CELL = 10       # pixels per array entry
+_SLOT = 118      # width reserved for one box and its label
+_GAP = 40        # width of an operator between two boxes
+_LEFT = 10
+_ROW_HEIGHT = 172
+_HEADER = 16     # baseline of a row's formula, below the row's top
+_LABEL = 36      # baseline of the box labels
+_BOX_TOP = 44    # boxes start here
+
+# Which array is which, by the symbols of its axes: the inner-dimension text names them.
+_DIMS = {
+    "X": ("n", "d_in"), "X.T": ("d_in", "n"), "X_stale.T": ("d_in", "n"),
+    "W": ("d_in", "d_out"), "W.T": ("d_out", "d_in"),
+    "dL_dY": ("n", "d_out"), "dL_dY.T": ("d_out", "n"),
+}
+# Boxes take the colour of the array they belong to; a gradient takes the colour
+# of what it differentiates (it has that array's shape).
+_COLOUR = {"X": "blue", "W": "orange", "b": "reddish_purple", "Y": "sky_blue",
+           "dL_dY": "sky_blue", "X_stale": "black",
+           "dL_dX": "blue", "dL_dW": "orange", "dL_db": "reddish_purple"}
+_WRONG = OKABE_ITO["vermillion"]
+_MATCH = OKABE_ITO["bluish_green"]
+_SUM = OKABE_ITO["black"]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """How one returned gradient is computed: ``kind`` is ``"matmul"`` (``a @ b``),
+    ``"elementwise"`` (``a * b``) or ``"sum"`` (``a.sum(axis=axis)``)."""
+
+    kind: str
+    a: str
+    b: str = ""
+    axis: int = 0
+    scaled: bool = False  # divided by n afterwards
+
+    def text(self) -> str:
+        if self.kind == "sum":
+            core = f"{self.a}.sum(axis={self.axis})"
+        else:
+            core = f"{self.a} {'@' if self.kind == 'matmul' else '*'} {self.b}"
+        return core + (" / n" if self.scaled else "")
+
+
+_RIGHT = {"dL_dW": _Rule("matmul", "X.T", "dL_dY"),
+          "dL_dX": _Rule("matmul", "dL_dY", "W.T"),
+          "dL_db": _Rule("sum", "dL_dY")}
+
+#: For each bug, the rules that differ from the right ones (what the buggy lines compute).
+BUGGY_RULES = {
+    "missing_transpose": {"dL_dX": _Rule("matmul", "dL_dY", "W")},
+    "transposed_weight_gradient": {"dL_dW": _Rule("matmul", "dL_dY.T", "X")},
+    "wrong_reduction_axis": {"dL_db": _Rule("sum", "dL_dY", axis=1)},
+    "elementwise_instead_of_matmul": {"dL_dW": _Rule("elementwise", "X", "dL_dY")},
+    "discarded_input": {"dL_dW": _Rule("matmul", "X_stale.T", "dL_dY")},
+    "mean_sum_mismatch": {name: _Rule(r.kind, r.a, r.b, r.axis, scaled=True)
+                          for name, r in _RIGHT.items()},
+    "swapped_gradients": {"dL_dX": _Rule("matmul", "X.T", "dL_dY"),
+                          "dL_dW": _Rule("matmul", "dL_dY", "W.T")},
+}
+
+_ORDER = ("dL_dW", "dL_dX", "dL_db")          # rows of the diagram, top to bottom
+_RETURNED = ("dL_dX", "dL_dW", "dL_db")       # order of a backward's return value
+_OF = {"dL_dX": "X", "dL_dW": "W", "dL_db": "b"}
+
+
+def _size_arg(name: str, value, max_size: int) -> int:
+    value = positive_int("ShapeExplorer", name, value)
+    if value > max_size:
+        raise ValueError(f"ShapeExplorer: {name} must be between 1 and {max_size} "
+                         f"(the slider's range), got {value}")
+    return value
+
+
+def _product_shape(rule: _Rule, shapes: dict) -> tuple | None:
+    """Shape ``rule`` produces, or None when numpy would raise a ValueError."""
+    a = shapes[rule.a]
+    if rule.kind == "sum":
+        return tuple(s for k, s in enumerate(a) if k != rule.axis)
+    b = shapes[rule.b]
+    if rule.kind == "matmul":
+        return (a[0], b[1]) if a[1] == b[0] else None
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Finding:
+    """What came out of one returned slot: ``status`` is ``"ok"``, ``"harmless"``
+    (bug, but right at these sizes), ``"wrong_shape"``, ``"wrong_values"`` or ``"error"``."""
+
+    name: str
+    rule: _Rule
+    shape: tuple | None
+    expected: tuple
+    status: str
+    detail: str = ""
+
+
+class ShapeExplorer(Explorer):
+    """Sliders for ``n``, ``d_in``, ``d_out`` and a bug selector; boxes drawn to scale.
+
+    ``ShapeExplorer(n=4, d_in=3, d_out=2, bug="none", seed=0)``: the sizes must
+    be whole numbers from 1 to ``MAX_SIZE`` and ``bug`` one of
+    :data:`BUG_OPTIONS`. The arrays behind the display are drawn with
+    ``np.random.default_rng(seed)``, so every reading is reproducible.
+    """
+
+    css_class = "shape-explorer"
+
+    def __init__(self, n=4, d_in=3, d_out=2, bug="none", seed=0) -> None:
+        super().__init__()
+        sizes = {name: _size_arg(name, value, MAX_SIZE)
+                 for name, value in (("n", n), ("d_in", d_in), ("d_out", d_out))}
+        if not isinstance(bug, str) or bug not in BUG_OPTIONS:
+            raise ValueError(f"ShapeExplorer: bug must be one of {', '.join(BUG_OPTIONS)}, "
+                             f"got {bug!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"ShapeExplorer: seed must be a whole number, "
+                            f"got {type(seed).__name__}")
+        if seed < 0:
+            raise ValueError(f"ShapeExplorer: seed must be >= 0, got {seed}")
+        self.seed = int(seed)
+        style = {"description_width": "50px"}
+        self.n = widgets.IntSlider(value=sizes["n"], min=1, max=MAX_SIZE, description="n",
+                                   style=style, continuous_update=True)
+        self.d_in = widgets.IntSlider(value=sizes["d_in"], min=1, max=MAX_SIZE,
+                                      description="d_in", style=style, continuous_update=True)
+        self.d_out = widgets.IntSlider(value=sizes["d_out"], min=1, max=MAX_SIZE,
+                                       description="d_out", style=style,
+                                       continuous_update=True)
+        self.bug = widgets.Dropdown(options=list(BUG_OPTIONS), value=bug, description="bug",
+                                    style=style)
+        for control, css in ((self.n, "n"), (self.d_in, "d-in"), (self.d_out, "d-out"),
+                             (self.bug, "bug")):
+            control.add_class(f"shape-explorer-{css}")
+        self.diagram = widgets.HTML()
+        self.diagram.add_class("shape-explorer-diagram")
+        self.report = widgets.HTML()
+        self.report.add_class("shape-explorer-report")
+        controls = [self.n, self.d_in, self.d_out, self.bug]
+        self._finish(controls, [widgets.HBox([self.n, self.d_in]),
+                                widgets.HBox([self.d_out, self.bug]),
+                                self.diagram, self.report])
+
+    # ----------------------------------------------------------------- logic
+
+    def _arrays(self, n, d_in, d_out):
+        rng = np.random.default_rng(self.seed)
+        X = rng.standard_normal((n, d_in))
+        W = rng.standard_normal((d_in, d_out))
+        dL_dY = rng.standard_normal((n, d_out))
+        return X, W, dL_dY
+
+    def _findings(self, n, d_in, d_out, bug):
+        """Run the chosen backward; one :class:`_Finding` per returned gradient."""
+        shapes = {name: tuple({"n": n, "d_in": d_in, "d_out": d_out}[s] for s in dims)
+                  for name, dims in _DIMS.items()}
+        expected = {"dL_dX": (n, d_in), "dL_dW": (d_in, d_out), "dL_db": (d_out,)}
+        rules = {**_RIGHT, **BUGGY_RULES.get(bug, {})}
+        X, W, dL_dY = self._arrays(n, d_in, d_out)
+        right = dict(zip(_RETURNED, linear_backward(dL_dY, X, W)))
+        got, raised, diagnosis = None, None, None
+        if bug != "none":
+            try:
+                got = dict(zip(_RETURNED, BUGS[bug](dL_dY.copy(), X.copy(), W.copy())))
+            except ValueError as exc:
+                raised = exc
+            diagnosis = diagnose_backward_function(BUGS[bug], X, W, dL_dY)
+        findings = {}
+        for name in _ORDER:
+            rule = rules[name]
+            shape = _product_shape(rule, shapes)
+            buggy = name in BUGGY_RULES.get(bug, {})
+            if shape is None:
+                findings[name] = _Finding(name, rule, None, expected[name], "error")
+                continue
+            status, detail = "ok", ""
+            if got is not None:
+                actual = got[name]
+                if tuple(actual.shape) != shape:
+                    # The drawing must show what the bug zoo really computes.
+                    raise RuntimeError(f"ShapeExplorer: the drawing expects {name} of shape "
+                                       f"{shape_str(shape)} for bug {bug!r}, but the bug "
+                                       f"returned {shape_str(actual.shape)}")
+                if shape != expected[name]:
+                    status = "wrong_shape"
+                elif not np.allclose(actual, right[name], rtol=1e-9, atol=1e-12):
+                    status = "wrong_values"
+                    gap = np.abs(actual - right[name])
+                    idx = np.unravel_index(int(np.argmax(gap)), gap.shape)
+                    where = ", ".join(str(int(i)) for i in idx)
+                    detail = (f"{name}[{where}] is {_num(actual[idx])} where it should be "
+                              f"{_num(right[name][idx])}")
+                elif buggy:
+                    status = "harmless"
+            elif buggy:
+                # numpy stopped at an earlier line of the bug: this line never ran.
+                status = "wrong_shape" if shape != expected[name] else "ok"
+            findings[name] = _Finding(name, rule, shape, expected[name], status, detail)
+        if raised is not None and all(f.status != "error" for f in findings.values()):
+            raise RuntimeError(f"ShapeExplorer: bug {bug!r} raised {raised!r}, but the drawing "
+                               f"found every product well defined")
+        if got is None and raised is None and bug != "none":
+            raise RuntimeError(f"ShapeExplorer: bug {bug!r} returned nothing")
+        return shapes, findings, diagnosis
+
+    def update(self) -> None:
+        n, d_in, d_out, bug = self.n.value, self.d_in.value, self.d_out.value, self.bug.value
+        shapes, findings, diagnosis = self._findings(n, d_in, d_out, bug)
+        lines = self._report_lines(n, d_in, d_out, bug, findings, diagnosis)
+        alt = " ".join(lines)
+        self.diagram.value = self._svg(n, d_in, d_out, shapes, findings, alt)
+        self.report.value = "<br>".join(html.escape(line) for line in lines)
+
+    def summary(self) -> str:
+        """The report as plain text, one sentence per line (what the display says)."""
+        text = self.report.value.replace("<br>", "\n")
+        return html.unescape(text)
+
+    # ---------------------------------------------------------------- report
+
+    @staticmethod
+    def _report_lines(n, d_in, d_out, bug, findings, diagnosis) -> list[str]:
+        head = (f"Y = X @ W + b: X ({n}, {d_in}) @ W ({d_in}, {d_out}) + b ({d_out},) "
+                f"gives Y ({n}, {d_out}).")
+        if bug == "none":
+            return [head,
+                    f"Every gradient has the shape of what it differentiates: dL_dX "
+                    f"({n}, {d_in}) like X, dL_dW ({d_in}, {d_out}) like W, dL_db "
+                    f"({d_out},) like b."]
+        buggy = [findings[name] for name in _ORDER if name in BUGGY_RULES[bug]]
+        lines = [head, f"Bug: {bug}.",
+                 "Buggy line: " + "; ".join(f"{f.name} = {f.rule.text()}" for f in buggy) + "."]
+        errors = [f for f in findings.values() if f.status == "error"]
+        shapes = [f for f in findings.values() if f.status == "wrong_shape"]
+        values = [f for f in findings.values() if f.status == "wrong_values"]
+        if errors:
+            f = errors[0]
+            lines.append(f"Caught by a shape error: numpy cannot form {f.rule.text()} with "
+                         f"these shapes, so {f.name} is never computed.")
+        elif shapes:
+            lines.append("Caught by the shape check: " + "; ".join(
+                f"{f.name} is {shape_str(f.shape)} but {_OF[f.name]} is "
+                f"{shape_str(f.expected)}" for f in shapes) + ".")
+        elif values:
+            lines.append("Caught only by the values check: every shape is right, yet "
+                         + "; ".join(f.detail for f in values) + ".")
+        else:
+            lines.append("Not caught here: at these sizes the buggy line computes exactly the "
+                         "right numbers (a size of 1 or a square W hides it); move a slider.")
+        lines.append(f"Diagnosis: {diagnosis}")
+        return lines
+
+    # ------------------------------------------------------------------- SVG
+
+    def _svg(self, n, d_in, d_out, shapes, findings, alt) -> str:
+        sizes = {"n": n, "d_in": d_in, "d_out": d_out}
+        parts = []
+        # Row 0: the forward pass.
+        top = 0
+        parts.append(_text(_LEFT, top + _HEADER, "Forward: Y = X @ W + b", "row-title",
+                           weight="bold"))
+        boxes = [("X", shapes["X"]), "@", ("W", shapes["W"]), "+", ("b", (d_out,)), "=",
+                 ("Y", (n, d_out))]
+        placed = self._place(boxes, top, parts)
+        parts.append(self._inner(placed[0], placed[1], top,
+                                 extra=f"; b is added to each of the n = {n} rows"))
+        # Rows 1..3: the backward pass, one returned gradient each.
+        for row, name in enumerate(_ORDER, start=1):
+            top = row * _ROW_HEIGHT
+            f = findings[name]
+            buggy = f.rule != _RIGHT[name]
+            title = f"{name} = {f.rule.text()}" + ("   (buggy line)" if buggy else "")
+            parts.append(_text(_LEFT, top + _HEADER, title, "row-title", weight="bold",
+                               fill=_WRONG if buggy else "#000000"))
+            rule = f.rule
+            if rule.kind == "sum":
+                items = [(rule.a, shapes[rule.a]), f"sum(axis={rule.axis})"]
+            else:
+                items = [(rule.a, shapes[rule.a]), "@" if rule.kind == "matmul" else "*",
+                         (rule.b, shapes[rule.b])]
+            items += ["=", f]
+            placed = self._place(items, top, parts)
+            if rule.kind == "matmul":
+                parts.append(self._inner(placed[0], placed[1], top))
+            elif rule.kind == "elementwise":
+                a, b = placed[0][1], placed[1][1]
+                msg = (f"elementwise: {shape_str(a)} and {shape_str(b)} broadcast to "
+                       f"{shape_str(f.shape)}, no sum over the batch" if f.shape else
+                       f"elementwise: {shape_str(a)} and {shape_str(b)} do not broadcast: "
+                       f"no product")
+                parts.append(_text(_LEFT, top + _BOX_TOP + MAX_SIZE * _CELL + 30, msg,
+                                   "inner-dim", fill=_WRONG))
+            else:
+                parts.append(self._sum_note(placed[0], rule.axis, sizes, top))
+        width = _LEFT * 2 + 4 * _SLOT + 3 * _GAP
+        height = 4 * _ROW_HEIGHT
+        label = html.escape(alt, quote=True)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+                f'height="{height}" viewBox="0 0 {width} {height}" aria-label="{label}" '
+                f'style="max-width:100%;height:auto;font-family:monospace">'
+                f'<title>{html.escape(alt)}</title>' + "".join(parts) + "</svg>")
+
+    def _place(self, items, top, parts):
+        """Draw boxes and operators left to right; return the boxes' (name, shape, x, y)."""
+        x = _LEFT
+        placed = []
+        for item in items:
+            if isinstance(item, str):
+                gap = _GAP if len(item) == 1 else 2 * _GAP
+                parts.append(_text(x + gap / 2, top + _BOX_TOP + 24, item, "operator",
+                                   anchor="middle", size=16 if len(item) == 1 else 12))
+                x += gap
+                continue
+            if isinstance(item, _Finding):
+                parts.append(self._result(item, x, top))
+                placed.append((item.name, item.shape, x, top + _BOX_TOP))
+            else:
+                name, shape = item
+                base = name.split(".")[0]
+                parts.append(_box(x, top + _BOX_TOP, shape, OKABE_ITO[_COLOUR[base]]))
+                parts.append(_text(x, top + _LABEL, f"{name} {shape_str(shape)}",
+                                   "shape-label"))
+                placed.append((name, shape, x, top + _BOX_TOP))
+            x += _SLOT
+        return placed
+
+    def _result(self, f: _Finding, x, top) -> str:
+        y = top + _BOX_TOP
+        colour = OKABE_ITO[_COLOUR[f.name]]
+        if f.status == "error":
+            return (_text(x, top + _LABEL, f"{f.name}: ValueError", "shape-label shape-wrong",
+                          fill=_WRONG)
+                    + _text(x, y + 16, "no result:", "shape-note", fill=_WRONG)
+                    + _text(x, y + 30, f"expected {shape_str(f.expected)}", "shape-note",
+                            fill=_WRONG))
+        if f.status in ("ok", "harmless"):
+            note = ("" if f.status == "ok" else
+                    _text(x, y + _box_height(f.shape) + 14, "right by luck", "shape-note"))
+            return (_box(x, y, f.shape, colour)
+                    + _text(x, top + _LABEL, f"{f.name} {shape_str(f.shape)}", "shape-label")
+                    + note)
+        # Wrong: a dashed ghost of the expected shape, the actual box marked on top.
+        note = (f"expected {shape_str(f.expected)}" if f.status == "wrong_shape"
+                else "wrong values")
+        ghost = _box(x, y, f.expected, "#FFFFFF", stroke="#777777", dash="3,3", opacity=0)
+        actual = _box(x, y, f.shape, _WRONG, stroke=_WRONG, dash="6,3", width=3)
+        bottom = y + max(_box_height(f.shape), _box_height(f.expected)) + 14
+        return (ghost + actual
+                + _text(x, top + _LABEL, f"{f.name} {shape_str(f.shape)} \u2717",
+                        "shape-label shape-wrong", fill=_WRONG)
+                + _text(x, bottom, note, "shape-note", fill=_WRONG))
+
+    @staticmethod
+    def _inner(left, right, top, extra="") -> str:
+        """Highlight the inner dimension of ``left @ right``: columns of one, rows of the other."""
+        (lname, lshape, lx, ly), (rname, rshape, rx, ry) = left, right
+        lsym, rsym = _DIMS[lname][1], _DIMS[rname][0]
+        match = lshape[1] == rshape[0]
+        colour, dash = (_MATCH, "") if match else (_WRONG, "5,3")
+        # Left factor: its top edge spans its columns; right factor: its left edge its rows.
+        lines = (_line(lx, ly, lx + lshape[1] * _CELL, ly, colour, dash)
+                 + _line(rx, ry, rx, ry + rshape[0] * _CELL, colour, dash))
+        if match and lsym == rsym:
+            msg = f"inner: {lsym} = {lshape[1]}"
+        elif match:
+            msg = (f"inner: {lsym} = {rsym} = {lshape[1]} (equal only because of these "
+                   f"sizes)")
+        else:
+            msg = f"inner: {lshape[1]} \u2260 {rshape[0]} ({lsym} vs {rsym}): no product"
+        baseline = top + _BOX_TOP + MAX_SIZE * _CELL + 30
+        return lines + _text(_LEFT, baseline, f"{lname} @ {rname}: {msg}{extra}", "inner-dim",
+                             fill=colour)
+
+    @staticmethod
+    def _sum_note(box, axis, sizes, top) -> str:
+        name, shape, x, y = box
+        sym = _DIMS[name][axis]
+        what = "rows" if axis == 0 else "columns"
+        if axis == 0:
+            edge = _line(x, y, x, y + shape[0] * _CELL, _SUM, "2,2")
+        else:
+            edge = _line(x, y, x + shape[1] * _CELL, y, _SUM, "2,2")
+        fill = "#000000" if axis == 0 else _WRONG
+        baseline = top + _BOX_TOP + MAX_SIZE * _CELL + 30
+        return edge + _text(_LEFT, baseline,
+                            f"sum over axis {axis}: the {sym} = {sizes[sym]} {what}",
+                            "inner-dim", fill=fill)
+
+
+def _num(value) -> str:
+    """Three decimals, and never "-0.000"."""
+    text = f"{float(value):.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
+# ------------------------------------------------------------ SVG primitives
+
+def _box_height(shape) -> int:
+    return (shape[0] if len(shape) == 2 else 1) * _CELL
+
+
+def _box(x, y, shape, fill, stroke="#000000", dash="", width=1, opacity=0.35) -> str:
+    """A ``shape`` box at (x, y), one cell per entry; a 1-D array is one row of cells."""
+    rows, cols = (shape if len(shape) == 2 else (1, shape[0]))
+    w, h = cols * _CELL, rows * _CELL
+    grid = "".join(f'<line x1="{x + c * _CELL}" y1="{y}" x2="{x + c * _CELL}" y2="{y + h}" '
+                   f'stroke="#FFFFFF" stroke-width="1"/>' for c in range(1, cols))
+    grid += "".join(f'<line x1="{x}" y1="{y + r * _CELL}" x2="{x + w}" y2="{y + r * _CELL}" '
+                    f'stroke="#FFFFFF" stroke-width="1"/>' for r in range(1, rows))
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}" '
+            f'fill-opacity="{opacity}"/>' + grid
+            + f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="none" stroke="{stroke}" '
+            f'stroke-width="{width}"{dash_attr}/>')
+
+
+def _line(x1, y1, x2, y2, colour, dash="") -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
+            f'stroke-width="4"{dash_attr}/>')
+
+
+def _text(x, y, text, css, fill="#000000", anchor="start", size=12, weight="normal") -> str:
+    return (f'<text class="{css}" x="{x}" y="{y}" font-size="{size}" fill="{fill}" '
+            f'text-anchor="{anchor}" font-weight="{weight}">{html.escape(text)}</text>')
