@@ -29,12 +29,14 @@ _NAMES = ("dL_dX", "dL_dW", "dL_db")
 class Diagnosis:
     """``ok``: all three gradients are right. ``bug``: a short name of the first
     problem found. ``message``: one sentence for a learner. ``findings``: every
-    problem found, one ``(bug, message)`` pair per gradient that is wrong."""
+    problem found, one ``(bug, message)`` pair per gradient that is wrong.
+    ``error``: the text of an exception the learner's function raised, if any."""
 
     ok: bool
     bug: str
     message: str
     findings: tuple = ()
+    error: str = ""
 
     def __bool__(self) -> bool:
         return self.ok
@@ -52,6 +54,14 @@ def _close(a, b) -> bool:
         return False
     scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-300)
     return bool(np.allclose(a, b, rtol=1e-6, atol=1e-9 * scale))
+
+
+def _broadcastable(a: tuple, b: tuple) -> bool:
+    try:
+        np.broadcast_shapes(a, b)
+    except ValueError:
+        return False
+    return True
 
 
 def _shape_of(a) -> str:
@@ -73,14 +83,14 @@ def _explain(name: str, got, X, W, dL_dY, want) -> tuple[str, str]:
                     f"dL_dX is the transpose of the right answer: expected shape {exp}, got "
                     f"{seen}; compute dL_dY @ W.T so that each row belongs to one example.")
     if name == "dL_dW":
+        if _broadcastable(X.shape, dL_dY.shape) and _close(got, X * dL_dY):
+            return ("elementwise_instead_of_matmul",
+                    f"dL_dW is X * dL_dY, an elementwise product: it needs the matrix product "
+                    f"X.T @ dL_dY, which sums over the batch (expected shape {exp}, got {seen}).")
         if _close(got, want.T):
             return ("transposed_weight_gradient",
                     f"dL_dW is transposed: expected shape {exp} like W, got {seen}; in the row "
                     f"convention the weight gradient is X.T @ dL_dY, not dL_dY.T @ X.")
-        if X.shape == dL_dY.shape and _close(got, X * dL_dY):
-            return ("elementwise_instead_of_matmul",
-                    f"dL_dW is X * dL_dY, an elementwise product: it needs the matrix product "
-                    f"X.T @ dL_dY, which sums over the batch (expected shape {exp}, got {seen}).")
     if name == "dL_db":
         if _close(got, dL_dY.sum(axis=1)):
             return ("wrong_reduction_axis",
@@ -177,18 +187,18 @@ def diagnose_backward_function(backward, X, W, dL_dY):
     try:
         grads = backward(g_in.copy(), X_in.copy(), W_in.copy())
     except ValueError as exc:
+        # numpy's own wording differs between versions: keep it out of the sentence.
         shapes = (f"X {shape_str(X_in.shape)}, W {shape_str(W_in.shape)} and dL_dY "
                   f"{shape_str(g_in.shape)}")
         if "broadcast" in str(exc):
             bug = "elementwise_instead_of_matmul"
-            msg = (f"Your backward pass raised a broadcasting error with {shapes} ({exc}): an "
+            msg = (f"Your backward pass raised a broadcasting error with {shapes}: an "
                    f"elementwise product * was used where a matrix product @ belongs.")
         else:
             bug = "missing_transpose"
-            msg = (f"Your backward pass raised a shape error in a matrix product with {shapes} "
-                   f"({exc}): the inner sizes must match, and a missing transpose is the usual "
-                   f"cause.")
-        return Diagnosis(False, bug, msg, ((bug, msg),))
+            msg = (f"Your backward pass raised a shape error in a matrix product with {shapes}: "
+                   f"the inner sizes must match, and a missing transpose is the usual cause.")
+        return Diagnosis(False, bug, msg, ((bug, msg),), error=f"ValueError: {exc}")
     except NotImplementedError:
         msg = "Your backward pass is not written yet (it raises NotImplementedError)."
         return Diagnosis(False, "not_implemented", msg, (("not_implemented", msg),))

@@ -117,3 +117,17 @@ def test_bad_arguments_get_clear_errors():
         diagnose_backward_function(None, X, W, G)
     with pytest.raises(ValueError, match=r"dL_dY has shape \(4, 3\)"):
         diagnose_linear_backward(linear_backward(G, X, W), X, W, np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 1), (4, 1, 2), (1, 3, 1)])
+def test_elementwise_bug_is_named_when_the_product_broadcasts(shape):
+    X, W, G = _problem(*shape)
+    diagnosis = diagnose_backward_function(bugzoo.BUGS["elementwise_instead_of_matmul"], X, W, G)
+    assert diagnosis.bug == "elementwise_instead_of_matmul", diagnosis.message
+
+
+def test_numpys_error_text_is_kept_apart_from_the_sentence():
+    X, W, G = _problem()
+    diagnosis = diagnose_backward_function(bugzoo.BUGS["missing_transpose"], X, W, G)
+    assert diagnosis.error.startswith("ValueError: ")
+    assert diagnosis.error[len("ValueError: "):] not in diagnosis.message

@@ -9,6 +9,8 @@ import ipywidgets as widgets
 
 #: CSS class of the error area, which the browser tests look for.
 ERROR_CLASS = "course-widget-error"
+#: CSS class of every explorer's top-level box.
+EXPLORER_CLASS = "course-explorer"
 
 
 class Explorer:
@@ -20,6 +22,7 @@ class Explorer:
     callback raised, newest last, as ``"TypeName: message"``.
     """
 
+    #: The explorer's own CSS class; every explorer also gets :data:`EXPLORER_CLASS`.
     css_class = "course-explorer"
 
     def __init__(self) -> None:
@@ -51,6 +54,7 @@ class Explorer:
         for control in controls:
             control.observe(self.refresh, names="value")
         self.widget = widgets.VBox([*children, self.error_area])
+        self.widget.add_class(EXPLORER_CLASS)
         self.widget.add_class(self.css_class)
         self.refresh()
 
