@@ -30,7 +30,7 @@ CSS classes:
     ``verdict: vanishes (ratio < 1e-3)``, ``verdict: explodes (ratio > 1e3)``,
     ``verdict: stable (ratio between 1e-3 and 1e3)``;
   * ``<div class="gradient-flow-factor">``: e.g.
-    ``average factor per layer: 0.98 (19 backward steps)`` (for depth 1:
+    ``average factor per layer: 0.980 (19 backward steps)`` (for depth 1:
     ``one layer: no backward step between layer 1 and the output``);
   * with the residual box ticked, a line ``residual branches scaled by 1/sqrt(20)``.
 
@@ -42,8 +42,8 @@ CSS classes:
 
 Moving the depth slider changes the depth and last-layer number in every line
 and the number of circles; the dropdowns change the label and the ratio
-(e.g. too small with ReLU at depth 20: ``1.4e-24``, verdict vanishes; too
-large: ``1.4e+14``, explodes); the residual box brings every sensible
+(e.g. too small with ReLU at depth 20: ``1.3e-24``, verdict vanishes; too
+large: ``1.3e+14``, explodes); the residual box brings every sensible
 initialisation back to ``stable``.
 """
 
@@ -131,9 +131,10 @@ def svg_plot(norms: np.ndarray) -> str:
     if depth > 1:
         parts.append(f'<text x="{_W - _RIGHT}" y="{base + 18}" font-size="12" '
                      f'text-anchor="end" fill="{orange}">layer {depth}: {norms[-1]:.1e}</text>')
+    axis = ("layer l (1 = next to the input, "
+            f"{depth} = next to the loss)" if depth > 1 else "layer 1 (the only layer)")
     parts.append(f'<text x="{_LEFT + plot_w / 2:.1f}" y="{base + 38}" font-size="12" '
-                 f'text-anchor="middle">layer l (1 = next to the input, {depth} = next to '
-                 f'the loss)</text>')
+                 f'text-anchor="middle">{axis}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -187,6 +188,9 @@ class GradientFlowExplorer(Explorer):
         controls = [self.depth, self.init, self.activation, self.residual]
         row = widgets.HBox([self.init, self.activation, self.residual])
         self._finish(controls, [self.depth, row, self.summary, self.plot])
+        # The base adds only ``css_class``; the shared class must be there as well.
+        if Explorer.css_class not in self.widget._dom_classes:
+            self.widget.add_class(Explorer.css_class)
 
     def summary_lines(self) -> list[str]:
         """The summary as plain-text lines (what the summary area shows)."""
@@ -202,7 +206,7 @@ class GradientFlowExplorer(Explorer):
             lines.append("one layer: no backward step between layer 1 and the output")
         else:
             factor = ratio ** (1.0 / (depth - 1))
-            lines.append(f"average factor per layer: {factor:.3g} ({depth - 1} backward steps)")
+            lines.append(f"average factor per layer: {factor:.3f} ({depth - 1} backward steps)")
         if self.residual.value:
             lines.append(f"residual branches scaled by 1/sqrt({depth})")
         return lines

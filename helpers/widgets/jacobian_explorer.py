@@ -61,13 +61,14 @@ def _size_arg(name: str, value, max_size: int) -> int:
 
 def slice_svg(i: int, d_out: int, d_in: int) -> str:
     """Inline SVG of slice ``i`` of dy/dW: a ``(d_out, d_in)`` grid, row ``i`` non-zero."""
-    width = max(d_in * _CELL, 150) + 2
+    title = f"slice i={i}: dy_{i}/dW ({d_out}, {d_in})"
+    # About 8 px per character of 13 px monospace, so the title is never clipped.
+    width = max(d_in * _CELL, 8 * len(title)) + 2
     height = _TITLE + d_out * _CELL + 2
     parts = [f'<svg class="jacobian-slice" width="{width}" height="{height}" '
              f'xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="slice i={i} of dy/dW">',
-             f'<text x="1" y="15" font-size="13" font-family="monospace">'
-             f'slice i={i}: dy_{i}/dW ({d_out}, {d_in})</text>']
+             f'<text x="1" y="15" font-size="13" font-family="monospace">{title}</text>']
     for row in range(d_out):
         for col in range(d_in):
             x0, y0 = 1 + col * _CELL, _TITLE + row * _CELL

@@ -27,7 +27,11 @@ CSS classes:
   ``<text class="shape-label">`` such as ``X (4, 3)``; a wrong gradient's label
   has the class ``shape-label shape-wrong`` and reads e.g. ``dL_dW (2, 3) ✗``,
   with a second ``<text class="shape-note">`` ``expected (3, 2)`` or
-  ``wrong values``. Each row's inner dimension is a ``<text class="inner-dim">``.
+  ``wrong values`` (or ``right by luck`` when a bug happens to give the right
+  numbers at these sizes). Each row's formula is a ``<text class="row-title">``
+  (``   (buggy line)`` appended when a bug changed it), and its inner dimension a
+  ``<text class="inner-dim">`` that starts with the product, e.g.
+  ``X.T @ dL_dY: inner: n = 4`` (match the texts below as substrings).
 - ``shape-explorer-report``: HTML with plain sentences, one per line.
 - ``course-widget-error``: the error area (hidden unless an update failed).
 
@@ -51,8 +55,10 @@ What changes:
 - bug ``missing_transpose``: inner text ``inner: 2 ≠ 3 (d_out vs d_in): no
   product``, the ``dL_dX`` box replaced by the text ``dL_dX: ValueError``;
   report ``Caught by a shape error: ...``.
-- with n = d_in = d_out (say all 3) most bugs give ``Caught only by the values
-  check: ...`` and a note ``wrong values``.
+- with n = d_in = d_out (say all 3) every bug gives ``Caught only by the values
+  check: ...`` and at least one note ``wrong values``.
+- bug ``mean_sum_mismatch`` with n = 1: ``Not caught here: ...`` and three notes
+  ``right by luck``.
 """
 
 from __future__ import annotations
@@ -76,11 +82,11 @@ MAX_SIZE = 8
 #: The dropdown's options: no bug, then the bug zoo in its order.
 BUG_OPTIONS = ("none", *BUGS)
 
-_CELL = 10       # pixels per array entry
+_CELL = 12       # pixels per array entry
 _SLOT = 118      # width reserved for one box and its label
 _GAP = 40        # width of an operator between two boxes
 _LEFT = 10
-_ROW_HEIGHT = 172
+_ROW_HEIGHT = 190
 _HEADER = 16     # baseline of a row's formula, below the row's top
 _LABEL = 36      # baseline of the box labels
 _BOX_TOP = 44    # boxes start here
@@ -192,7 +198,9 @@ class ShapeExplorer(Explorer):
         super().__init__()
         sizes = {name: _size_arg(name, value, MAX_SIZE)
                  for name, value in (("n", n), ("d_in", d_in), ("d_out", d_out))}
-        if not isinstance(bug, str) or bug not in BUG_OPTIONS:
+        if not isinstance(bug, str):
+            raise TypeError(f"ShapeExplorer: bug must be a string, got {type(bug).__name__}")
+        if bug not in BUG_OPTIONS:
             raise ValueError(f"ShapeExplorer: bug must be one of {', '.join(BUG_OPTIONS)}, "
                              f"got {bug!r}")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
@@ -222,6 +230,9 @@ class ShapeExplorer(Explorer):
         self._finish(controls, [widgets.HBox([self.n, self.d_in]),
                                 widgets.HBox([self.d_out, self.bug]),
                                 self.diagram, self.report])
+        # The base adds only ``css_class``; the class every explorer shares must be there too.
+        if Explorer.css_class not in self.widget._dom_classes:
+            self.widget.add_class(Explorer.css_class)
 
     # ----------------------------------------------------------------- logic
 
@@ -281,8 +292,6 @@ class ShapeExplorer(Explorer):
         if raised is not None and all(f.status != "error" for f in findings.values()):
             raise RuntimeError(f"ShapeExplorer: bug {bug!r} raised {raised!r}, but the drawing "
                                f"found every product well defined")
-        if got is None and raised is None and bug != "none":
-            raise RuntimeError(f"ShapeExplorer: bug {bug!r} returned nothing")
         return shapes, findings, diagnosis
 
     def update(self) -> None:
