@@ -50,6 +50,19 @@ def _callable(func: str, name: str, f) -> None:
         raise TypeError(f"{func}: {name} must be callable, got {type(f).__name__}")
 
 
+def _central_difference(func: str, f, x: np.ndarray, idx: tuple, h: float) -> float:
+    """``(f(x + h e_idx) - f(x - h e_idx)) / 2h``, with ``x[idx]`` put back even if ``f`` raises."""
+    old = x[idx]
+    try:
+        x[idx] = old + h
+        f_plus = as_scalar(func, "f", f(x))
+        x[idx] = old - h
+        f_minus = as_scalar(func, "f", f(x))
+    finally:
+        x[idx] = old
+    return (f_plus - f_minus) / (2 * h)
+
+
 def numerical_gradient(f, x, h=1e-5):
     """Central-difference gradient of a scalar function ``f`` at ``x``.
 
@@ -63,15 +76,7 @@ def numerical_gradient(f, x, h=1e-5):
     h = positive_float(func, "h", h)
     grad = np.zeros(x.shape, dtype=np.float64)
     for idx in np.ndindex(x.shape):
-        old = x[idx]
-        try:
-            x[idx] = old + h
-            f_plus = as_scalar(func, "f", f(x))
-            x[idx] = old - h
-            f_minus = as_scalar(func, "f", f(x))
-        finally:
-            x[idx] = old
-        grad[idx] = (f_plus - f_minus) / (2 * h)
+        grad[idx] = _central_difference(func, f, x, idx, h)
     return grad
 
 
@@ -152,15 +157,7 @@ def check_gradient(f, x, analytic, h=1e-5, tol=1e-7, max_entries=None, seed=0):
             indices = [indices[i] for i in sorted(picks)]
     worst, worst_idx, numeric = -1.0, None, {}
     for idx in indices:
-        old = x[idx]
-        try:
-            x[idx] = old + h
-            f_plus = as_scalar(func, "f", f(x))
-            x[idx] = old - h
-            f_minus = as_scalar(func, "f", f(x))
-        finally:
-            x[idx] = old
-        num = (f_plus - f_minus) / (2 * h)
+        num = _central_difference(func, f, x, idx, h)
         numeric[idx] = num
         err = rel_error(num, analytic[idx])
         if err > worst:
