@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import NOTEBOOK_DIR, NOTEBOOKS, ROOT, cell_source, load_notebook
+from course import NOTEBOOK_DIR, NOTEBOOKS, ROOT, cell_source, load_notebook
 
 SERIES = [
     "00_start_here", "01_single_example_jacobian", "02_vjp_and_adjoints",

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import NOTEBOOKS, ROOT, cell_source, load_notebook
+from course import NOTEBOOKS, ROOT, cell_source, load_notebook
 
 
 def test_helpers_is_imported_from_the_repo_without_any_path_setup(tmp_path):
