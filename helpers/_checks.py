@@ -109,3 +109,14 @@ def positive_int(func: str, name: str, value) -> int:
     if value < 1:
         raise ValueError(f"{func}: {name} must be at least 1, got {value}")
     return int(value)
+
+
+def int_in_range(func: str, name: str, value, low: int, high: int) -> int:
+    """A slider's value: a whole number from ``low`` to ``high`` inclusive."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{func}: {name} must be a whole number, "
+                        f"got {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{func}: {name} must be between {low} and {high} "
+                         f"(the slider's range), got {value}")
+    return int(value)

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from helpers._checks import positive_int
+from helpers._checks import int_in_range, positive_int
 from helpers.plots import OKABE_ITO
 from helpers.widgets.base import Explorer
 
@@ -49,14 +49,6 @@ MAX_SIZE = 6
 
 _CELL = 34  # pixels per Jacobian entry
 _TITLE = 22  # pixels above the grid for the slice's title
-
-
-def _size_arg(name: str, value, max_size: int) -> int:
-    value = positive_int("JacobianExplorer", name, value)
-    if value > max_size:
-        raise ValueError(f"JacobianExplorer: {name} must be between 1 and {max_size} "
-                         f"(the slider's range), got {value}")
-    return value
 
 
 def slice_svg(i: int, d_out: int, d_in: int) -> str:
@@ -111,8 +103,8 @@ class JacobianExplorer(Explorer):
     def __init__(self, d_in=3, d_out=2, max_size=MAX_SIZE):
         super().__init__()
         max_size = positive_int("JacobianExplorer", "max_size", max_size)
-        d_in = _size_arg("d_in", d_in, max_size)
-        d_out = _size_arg("d_out", d_out, max_size)
+        d_in = int_in_range("JacobianExplorer", "d_in", d_in, 1, max_size)
+        d_out = int_in_range("JacobianExplorer", "d_out", d_out, 1, max_size)
         self.d_in = widgets.IntSlider(value=d_in, min=1, max=max_size, step=1,
                                       description="d_in")
         self.d_in.add_class("jacobian-explorer-d-in")

@@ -69,7 +69,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from helpers._checks import positive_int, shape_str
+from helpers._checks import int_in_range, shape_str
 from helpers.bugzoo import BUGS
 from helpers.diagnose import diagnose_backward_function
 from helpers.linear import linear_backward
@@ -148,14 +148,6 @@ _RETURNED = ("dL_dX", "dL_dW", "dL_db")       # order of a backward's return val
 _OF = {"dL_dX": "X", "dL_dW": "W", "dL_db": "b"}
 
 
-def _size_arg(name: str, value, max_size: int) -> int:
-    value = positive_int("ShapeExplorer", name, value)
-    if value > max_size:
-        raise ValueError(f"ShapeExplorer: {name} must be between 1 and {max_size} "
-                         f"(the slider's range), got {value}")
-    return value
-
-
 def _product_shape(rule: _Rule, shapes: dict) -> tuple | None:
     """Shape ``rule`` produces, or None when numpy would raise a ValueError."""
     a = shapes[rule.a]
@@ -196,7 +188,7 @@ class ShapeExplorer(Explorer):
 
     def __init__(self, n=4, d_in=3, d_out=2, bug="none", seed=0) -> None:
         super().__init__()
-        sizes = {name: _size_arg(name, value, MAX_SIZE)
+        sizes = {name: int_in_range("ShapeExplorer", name, value, 1, MAX_SIZE)
                  for name, value in (("n", n), ("d_in", d_in), ("d_out", d_out))}
         if not isinstance(bug, str):
             raise TypeError(f"ShapeExplorer: bug must be a string, got {type(bug).__name__}")
