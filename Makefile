@@ -48,7 +48,7 @@ test-fast: $(TEST_STAMP)
 	$(PY) -m pytest -m "not browser and not nbgrader and not binder"
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check helpers tests tools bench
+	$(BIN)/ruff check helpers tests tools bench instructor
 
 notebooks: $(LAB_STAMP)
 	$(PY) tools/run_notebooks.py
@@ -60,5 +60,5 @@ bench: $(TEST_STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis artifacts student-build
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

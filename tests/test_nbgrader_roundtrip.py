@@ -59,14 +59,13 @@ ENDLESS = "while True:\n    pass"
 
 SLOW_TEST_CELL = 10.0  # seconds; test cells of the course run in well under a second
 
-
 #: A learner's cell that shows which Python runs the notebook.
 PRINT_PREFIX = "import sys\nprint('KERNEL PREFIX', sys.prefix)"
 
 
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
-    """Every notebook in a course, generated, with the submissions below autograded."""
+    """Every notebook released by nbgrader, and the submissions below autograded."""
     assert NOTEBOOKS, "no notebooks in notebooks/"
     series = ns.Series(tmp_path_factory.mktemp("series"), NOTEBOOKS)
     series.generate = series.nbgrader_each("generate_assignment", "*", "--force")
@@ -246,14 +245,14 @@ def looping(series):
     The notebook is the instructor's with a learner's endless cell after the
     first solution, and the last exercise's function body replaced by an
     endless loop. The time limit is three times the slowest cell of the same
-    notebook in the shared run (at least 5 s).
+    notebook in the shared run, and at least 10 s.
     """
     assert FOCUS, "no notebook with exercises"
     path = FOCUS[0]
     name, course = path.stem, series[path.stem]
     found = ns.exercises(path)
     slowest = max((ns.cell_seconds(c) or 0.0) for c in course.autograded(INSTRUCTOR, name).cells)
-    limit = max(5, math.ceil(3 * slowest))
+    limit = max(10, math.ceil(3 * slowest))
     nb = ns.with_cell_after(ns.read(path), found[0].solution_id, ENDLESS)
     last = ns.cell_by_id(nb, found[-1].solution_id)
     last.source = ns.solution_replaced(last.source, ENDLESS.split("\n"))
