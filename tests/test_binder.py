@@ -48,6 +48,10 @@ def runtime_version() -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+def dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
+
+
 def read_requirements(path: Path) -> list[Requirement]:
     """The requirements listed in a pip requirements file (comments and blanks skipped)."""
     requirements = []
@@ -64,15 +68,15 @@ def read_requirements(path: Path) -> list[Requirement]:
 
 def requirements_for(path: Path, version: tuple[int, int]) -> dict[str, Requirement]:
     """The requirements of ``path`` that apply on Python ``version``, by normalised name."""
-    environment = {"python_version": "%d.%d" % version,
-                   "python_full_version": "%d.%d.0" % version}
+    environment = {"python_version": dotted(version),
+                   "python_full_version": dotted((*version, 0))}
     selected: dict[str, Requirement] = {}
     for requirement in read_requirements(path):
         if requirement.marker is not None and not requirement.marker.evaluate(environment):
             continue
         name = canonicalize_name(requirement.name)
         assert name not in selected, (
-            f"{path.name} lists {requirement.name} twice for Python %d.%d" % version)
+            f"{path.name} lists {requirement.name} twice for Python {dotted(version)}")
         selected[name] = requirement
     return selected
 
@@ -104,9 +108,9 @@ def require_matching_python() -> None:
     running = sys.version_info[:2]
     if running != wanted:
         pytest.fail(
-            "binder/runtime.txt asks for Python %d.%d but the tests run on Python %d.%d; "
-            "run the Binder tests with Python %d.%d (or deselect them with -m 'not binder')"
-            % (*wanted, *running, *wanted), pytrace=False)
+            f"binder/runtime.txt asks for Python {dotted(wanted)} but the tests run on Python "
+            f"{dotted(running)}; run the Binder tests with Python {dotted(wanted)} (or deselect "
+            f"them with -m 'not binder')", pytrace=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,7 +131,7 @@ def test_binder_pins_agree_with_requirements():
         if name in course and exact_pin(course[name]) != pin:
             problems.append(
                 f"{requirement.name}: binder/requirements.txt pins {pin}, requirements.txt "
-                f"asks for {course[name].specifier} on Python %d.%d" % version)
+                f"asks for {course[name].specifier} on Python {dotted(version)}")
     for name in sorted(set(course) - set(binder) - TEST_TOOLS):
         problems.append(f"{course[name].name} is in requirements.txt but missing from "
                         f"binder/requirements.txt")
@@ -140,9 +144,9 @@ def test_binder_pins_agree_with_requirements():
 def test_runtime_python_is_supported_and_is_the_one_tested():
     version = runtime_version()
     supported = SpecifierSet(requires_python())
-    assert supported.contains("%d.%d" % version), (
-        f"binder/runtime.txt asks for Python %d.%d, outside pyproject.toml's "
-        f"requires-python {supported}" % version)
+    assert supported.contains(dotted(version)), (
+        f"binder/runtime.txt asks for Python {dotted(version)}, outside pyproject.toml's "
+        f"requires-python {supported}")
     require_matching_python()
 
 
@@ -267,7 +271,8 @@ def test_binder_environment_builds_and_runs_the_first_notebook(tmp_path):
     # JupyterLab there can draw the explorers: the widget extension is installed.
     extensions = run([venv / "bin" / "jupyter", "labextension", "list"],
                      cwd=repo, env=env, timeout=STEP_TIMEOUT)
-    assert re.search(r"@jupyter-widgets/jupyterlab-manager\S*\s+v[\d.]+\s+\S*enabled", extensions), (
+    manager = r"@jupyter-widgets/jupyterlab-manager\S*\s+v[\d.]+\s+\S*enabled"
+    assert re.search(manager, extensions), (
         f"the ipywidgets extension is not enabled in the Binder environment:\n{extensions}")
 
     # Every module any notebook imports can be found there (a missing pin breaks Binder).

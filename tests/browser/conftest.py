@@ -2,9 +2,10 @@
 
 The tests do what a learner does: open a notebook in JupyterLab, choose
 "Restart Kernel and Run All Cells" in the Kernel menu, then move every slider with
-the keyboard and change every dropdown of the course's explorers, and read what
-the page shows. They need Chromium (``apt-get install chromium``); without it they
-are skipped, unless ``BROWSER_TESTS_REQUIRED=1`` makes that a failure (CI sets it).
+the keyboard, change every dropdown and toggle every checkbox of the course's
+explorers, and read what the page shows. They need Chromium (``apt-get install
+chromium``); without it they are skipped, unless ``BROWSER_TESTS_REQUIRED=1`` makes
+that a failure (CI sets it).
 
 Artefacts (git-ignored): ``artifacts/screenshots/*.png`` and
 ``artifacts/widget_latency.json``, the time from a key press or a selection to the
@@ -31,7 +32,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = ROOT / "notebooks"
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 LATENCY_FILE = ARTIFACTS / "widget_latency.json"
@@ -103,11 +103,6 @@ class Lab:
             body = response.read()
         return json.loads(body) if body else None
 
-    def shut_down_kernels(self) -> None:
-        """End every session's kernel, so each test starts from a quiet server."""
-        for session in self.api("sessions"):
-            self.api(f"sessions/{session['id']}", method="DELETE")
-
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
@@ -164,6 +159,8 @@ def lab(tmp_path_factory, request):
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
         f"--LabApp.user_settings_dir={config / 'lab' / 'user-settings'}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        # Checkpoints go to the temporary dir, not into notebooks/.ipynb_checkpoints.
+        f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
         # The tests read kernel state from the page; the learner's view is unchanged.
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -225,7 +222,8 @@ window.__courseCells = (panel) => {
   const list = panel.content.model.cells;
   for (let i = 0; i < list.length; i++) {
     const cell = list.get(i);
-    const entry = {type: cell.type, empty: cell.sharedModel.getSource().trim() === ''};
+    const entry = {type: cell.type, empty: cell.sharedModel.getSource().trim() === '',
+                   tags: (cell.getMetadata && cell.getMetadata('tags')) || []};
     if (cell.type === 'code') {
       entry.count = cell.executionCount;
       entry.outputs = cell.outputs.toJSON().map((o) => ({
@@ -314,6 +312,9 @@ _JS_PROBLEMS = """(path) => {
   const flagged = new Set();
   window.__courseCells(panel).forEach((cell, index) => {
     if (cell.type !== 'code') return;
+    // A cell tagged raises-exception shows its error on purpose (nbval and JupyterLab
+    // both honour the tag).
+    if (cell.tags.includes('raises-exception')) { flagged.add(index); return; }
     for (const o of cell.outputs) {
       if (o.type === 'error') problems.push(`cell ${index}: ${o.ename}: ${o.evalue}`);
       if (o.type === 'stream' && o.name === 'stderr' && /Traceback/.test(o.text))
@@ -445,17 +446,33 @@ class NotebookPages:
             if session.get("path") == notebook.path:
                 self.lab.api(f"sessions/{session['id']}", method="DELETE")
 
-    def close(self) -> None:
+    def release_all(self) -> None:
         for name in list(self.pages):
             self.release(name)
+
+    def close(self) -> None:
+        self.release_all()
         self.context.close()
+
+
+_PAGES: list[NotebookPages] = []
 
 
 @pytest.fixture(scope="session")
 def notebook_pages(lab, browser):
     pages = NotebookPages(lab, browser)
+    _PAGES.append(pages)
     yield pages
+    _PAGES.remove(pages)
     pages.close()
+
+
+def pytest_runtest_teardown(item, nextitem):
+    # After the last browser test, close the pages (they poll the server) and their
+    # kernels, so the rest of the suite runs on a quiet machine.
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        for pages in _PAGES:
+            pages.release_all()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -547,7 +564,16 @@ _JS_RESULT = """() => {
   const changes = m.mutations.filter((t) => t >= m.input);
   return {before: m.before, after,
           latency_ms: changes.length ? changes[changes.length - 1] - m.input : null,
-          first_ms: changes.length ? changes[0] - m.input : null};
+          first_ms: changes.length ? changes[0] - m.input : null,
+          input_seen: m.input !== null, statuses: m.statuses.map(([, s]) => s)};
+}"""
+
+
+_JS_LINES = """(node) => {
+  const clone = node.cloneNode(true);
+  clone.querySelectorAll('br').forEach((br) => br.replaceWith('\\n'));
+  clone.querySelectorAll('div, p, li, tr').forEach((block) => block.append('\\n'));
+  return clone.textContent.split('\\n').map((line) => line.trim()).filter(Boolean);
 }"""
 
 
@@ -626,19 +652,26 @@ class Dropdown:
         self.select = locator.locator("select").first
         self.description = locator.locator(".widget-label").first.text_content().strip()
 
+    @staticmethod
+    def _plain(text: str) -> str:
+        # ipywidgets writes the spaces of option labels as no-break spaces.
+        return text.replace("\xa0", " ").strip()
+
     @property
     def options(self) -> list[str]:
-        return [text.strip() for text in self.select.locator("option").all_text_contents()]
+        return [self._plain(text) for text in self.select.locator("option").all_text_contents()]
 
     @property
     def value(self) -> str:
-        return self.select.evaluate("(s) => s.options[s.selectedIndex].text").strip()
+        return self._plain(self.select.evaluate("(s) => s.options[s.selectedIndex].text"))
 
     def choose(self, label: str) -> Update | None:
+        """Pick the option shown as ``label``; None if it is already chosen."""
         if label == self.value:
             return None
+        index = self.options.index(label)
         return self.explorer.measure(self.description, f"select {label}",
-                                     lambda: self.select.select_option(label=label))
+                                     lambda: self.select.select_option(index=index))
 
 
 class Checkbox:
@@ -647,8 +680,8 @@ class Checkbox:
     def __init__(self, explorer: ExplorerInPage, locator):
         self.explorer, self.locator = explorer, locator
         self.box = locator.locator("input[type=checkbox]").first
-        self.description = (locator.locator("label").first.text_content().strip()
-                            or locator.locator(".widget-label").first.text_content().strip())
+        # ipywidgets puts the description beside the box, and a zero-width space before it.
+        self.description = locator.text_content().replace("\u200b", "").strip()
 
     @property
     def value(self) -> bool:
@@ -694,6 +727,11 @@ class ExplorerInPage:
         target = self.locator.locator(selector).first if selector else self.locator
         return target.evaluate("(n) => n.textContent")
 
+    def lines(self, selector: str) -> list[str]:
+        """The non-empty lines of text shown by ``selector`` (split at <br> and blocks);
+        read from the DOM, so it works while the explorer is scrolled out of view."""
+        return self.locator.locator(selector).first.evaluate(_JS_LINES)
+
     def texts(self, selector: str) -> list[str]:
         return [t.strip() for t in self.locator.locator(selector).all_text_contents()]
 
@@ -709,15 +747,25 @@ class ExplorerInPage:
 
     def measure(self, control: str, action: str, act) -> Update:
         """Perform ``act`` (one input); wait for the display to settle; record the latency."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         page = self.notebook.page
         self.locator.evaluate(_JS_ARM, [self.notebook.path, CONTROLS])
         act()
         try:
             page.wait_for_function(_JS_SETTLED, arg=[self.notebook.path, QUIET_MS],
                                    timeout=UPDATE_S * 1000, polling=50)
-        finally:
-            result = page.evaluate(_JS_RESULT)
-        update = Update(control, action, **result)
+            settled = True
+        except PlaywrightTimeout:
+            settled = False
+        result = page.evaluate(_JS_RESULT)
+        if not settled:
+            raise AssertionError(
+                f"{self.kind}: {control} {action}: no update from the kernel within "
+                f"{UPDATE_S} s (input seen: {result['input_seen']}, kernel states since: "
+                f"{result['statuses']}); errors shown: {self.errors()}")
+        update = Update(control, action, **{key: result[key] for key in
+                                            ("before", "after", "latency_ms", "first_ms")})
         if update.latency_ms is not None:
             self.latency_log.record(self.kind, update.latency_ms)
         return update
@@ -761,9 +809,9 @@ class LatencyLog:
         return {**stats(self.all()),
                 "per_widget": {name: stats(values)
                                for name, values in sorted(self.samples.items())},
-                "measured": "key press or selection -> explorer display settled "
-                            "(kernel idle, no change for %d ms; the quiet time is not "
-                            "counted)" % QUIET_MS,
+                "measured": f"key press or selection -> explorer display settled "
+                            f"(kernel idle, no change for {QUIET_MS} ms; the quiet time is "
+                            f"not counted)",
                 "when": datetime.datetime.now(datetime.timezone.utc).isoformat(
                     timespec="seconds")}
 
