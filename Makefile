@@ -48,7 +48,7 @@ test-fast: $(TEST_STAMP)
 	$(PY) -m pytest -m "not browser and not nbgrader and not binder"
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check helpers tests tools bench instructor
+	$(BIN)/ruff check helpers tests tools bench instructor notebooks
 
 notebooks: $(LAB_STAMP)
 	$(PY) tools/run_notebooks.py
