@@ -86,10 +86,10 @@ def forward_backward_vs_gemm(report: Report, repeats: int) -> None:
             b = rng.standard_normal(d_out).astype(dtype)
             G = rng.standard_normal((n, d_out)).astype(dtype)
 
-            def gemm():
+            def gemm(X=X, W=W):
                 return X @ W
 
-            def step():
+            def step(X=X, W=W, b=b, G=G):
                 linear_forward(X, W, b)
                 return linear_backward(G, X, W)
 
@@ -110,13 +110,16 @@ def batched_vs_loop(report: Report, repeats: int) -> None:
         X = rng.standard_normal((n, d_in))
         G = rng.standard_normal((n, d_out))
 
-        def loop():
+        def loop(X=X, G=G):
             acc = np.zeros((d_in, d_out))
-            for i in range(n):
-                acc += np.outer(X[i], G[i])
+            for x_i, g_i in zip(X, G):
+                acc += np.outer(x_i, g_i)
             return acc
 
-        t = interleaved({"matmul": lambda: X.T @ G, "loop": loop},
+        def matmul(X=X, G=G):
+            return X.T @ G
+
+        t = interleaved({"matmul": matmul, "loop": loop},
                         repeats=max(3, repeats // 3), warmup=1)
         report.row(f"{n:>6} {t['matmul'].ms():>30} {t['loop'].ms():>30} "
                    f"{t['loop'].median / t['matmul'].median:7.0f}x")
@@ -211,8 +214,9 @@ def widget_latency(report: Report) -> None:
         report.row("  not measured: run `make test` with Chromium installed first")
         return
     data = json.loads(path.read_text())
+    measured = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
     report.row(f"  median {data['median_ms']:.0f} ms, worst {data['worst_ms']:.0f} ms over "
-               f"{data['n']} updates (measured {time.strftime('%Y-%m-%d %H:%M', time.localtime(path.stat().st_mtime))})")
+               f"{data['n']} updates (measured {measured})")
     for name, stats in sorted(data.get("per_widget", {}).items()):
         report.row(f"    {name:<28} median {stats['median_ms']:.0f} ms, "
                    f"worst {stats['worst_ms']:.0f} ms")

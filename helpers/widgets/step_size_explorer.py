@@ -65,6 +65,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
+from helpers._checks import int_in_range
 from helpers.plots import OKABE_ITO
 from helpers.widgets.base import Explorer
 
@@ -144,12 +145,7 @@ class StepSizeExplorer(Explorer):
     def __init__(self, log10_h=-5, scheme="central", dtype="float64",
                  function="x^3 at x = 1.5"):
         super().__init__()
-        if isinstance(log10_h, bool) or not isinstance(log10_h, (int, np.integer)):
-            raise TypeError(f"StepSizeExplorer: log10_h must be a whole number, "
-                            f"got {type(log10_h).__name__}")
-        if not LOG_H_MIN <= log10_h <= LOG_H_MAX:
-            raise ValueError(f"StepSizeExplorer: log10_h must be between {LOG_H_MIN} and "
-                             f"{LOG_H_MAX} (the slider's range), got {log10_h}")
+        log10_h = int_in_range("StepSizeExplorer", "log10_h", log10_h, LOG_H_MIN, LOG_H_MAX)
         for name, value, options in (("scheme", scheme, SCHEMES), ("dtype", dtype, DTYPES),
                                      ("function", function, tuple(FUNCTIONS))):
             if value not in options:
