@@ -155,9 +155,3 @@ def test_a_broken_update_shows_its_error():
     assert explorer.error_area.value == ""
     assert explorer.error_area.layout.display == "none"
     assert len(explorer.errors) == 1
-
-
-def test_repr_names_the_explorer_without_an_address():
-    bundle = JacobianExplorer()._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("JacobianExplorer (interactive")
-    assert "0x" not in bundle["text/plain"]
