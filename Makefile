@@ -13,10 +13,12 @@ PORT   ?= 8888
 LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help lab test test-fast lint notebooks student bench clean
+.PHONY: help lab lab-solutions test test-fast lint notebooks student bench grade progress clean
 
 help:
-	@echo "make lab        set up (first time only) and open the course in JupyterLab"
+	@echo "make lab        set up (first time only) and open your own copy of the course (work/)"
+	@echo "make lab-solutions  open the instructor edition, every exercise solved (notebooks/)"
+	@echo "make progress   which exercises of work/ pass, fail or wait (DIR=folder for another)"
 	@echo "make test       set up (first time only) and run the whole test suite"
 	@echo "make test-fast  helper tests and nbval only (no browser, nbgrader or Binder tests)"
 	@echo "make notebooks  re-run every notebook and save its outputs (after editing one)"
@@ -38,14 +40,26 @@ $(TEST_STAMP): $(LAB_STAMP) requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	@touch $@
 
+# LAB_ARGS go to `jupyter lab` (for example LAB_ARGS=--no-browser).
+LAB_ARGS ?=
+
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab --port=$(PORT) notebooks/00_start_here.ipynb
+	$(PY) tools/lab.py -- --port=$(PORT) $(LAB_ARGS)
+
+lab-solutions: $(LAB_STAMP)
+	$(PY) tools/lab.py --solutions -- --port=$(PORT) $(LAB_ARGS)
+
+# The folder `make progress` reports on.
+DIR ?= work
+
+progress: $(LAB_STAMP)
+	$(PY) -m helpers.progress $(DIR)
 
 test: $(TEST_STAMP) lint
 	$(PY) -m pytest
 
 test-fast: $(TEST_STAMP)
-	$(PY) -m pytest -m "not browser and not nbgrader and not binder"
+	$(PY) -m pytest -m "not browser and not nbgrader and not binder and not redteam and not rerun"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check helpers tests tools bench instructor notebooks

@@ -43,3 +43,26 @@ def once(f) -> float:
     start = time.perf_counter()
     f()
     return time.perf_counter() - start
+
+
+def paired_ratio(numerator, denominator, rounds: int = 15, warmup: int = 2) -> tuple[float, list]:
+    """Median over rounds of time(numerator) / time(denominator), timed back to back.
+
+    Each round times both callables once, in an order that alternates from round to
+    round, and keeps their ratio. A burst of load then spoils a round or two, not the
+    median, and neither callable always runs first (warm caches, frequency steps).
+    Returns the median and the per-round ratios.
+    """
+    for _ in range(warmup):
+        numerator()
+        denominator()
+    ratios = []
+    for r in range(rounds):
+        pair = [numerator, denominator] if r % 2 == 0 else [denominator, numerator]
+        seconds = {}
+        for f in pair:
+            start = time.perf_counter()
+            f()
+            seconds[f] = time.perf_counter() - start
+        ratios.append(seconds[numerator] / seconds[denominator])
+    return statistics.median(ratios), ratios

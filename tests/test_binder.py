@@ -260,6 +260,12 @@ def test_binder_environment_builds_and_runs_the_first_notebook(tmp_path):
     post_build.chmod(post_build.stat().st_mode | 0o111)  # repo2docker does this too
     run(["./binder/postBuild"], cwd=repo, env=env, timeout=STEP_TIMEOUT)
 
+    # postBuild made the learner's workspace and turned the news pop-up off, as make lab does.
+    assert (repo / "work" / START_NOTEBOOK).exists(), "postBuild did not create work/"
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    notification = json.loads(overrides.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert notification["fetchNews"] == "false"
+
     # helpers is importable from anywhere, and it is the repository's own package.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -158,3 +158,53 @@ def test_every_concept_id_is_taught_where_the_readme_map_says():
         seen |= ids
     assert seen >= {f"C{i:02d}" for i in range(1, 41)}, sorted(
         {f"C{i:02d}" for i in range(1, 41)} - seen)
+
+
+HINT = re.compile(r"<details><summary>Hint (\d+)</summary>\n\n(.+?)\n\n</details>", re.S)
+EXERCISE_HEADING = re.compile(r"^### (Exercise (\d\d)\.(\d+):.*)$", re.M)
+
+
+def _exercise_statements(nb):
+    """(number, heading text, markdown) of every exercise statement."""
+    for md in _markdown(nb):
+        for m in EXERCISE_HEADING.finditer(md):
+            yield f"{m[2]}.{m[3]}", m[1].strip(), md
+
+
+def test_every_exercise_has_graduated_hints_that_open_on_click(notebook):
+    _, nb = notebook
+    statements = list(_exercise_statements(nb))
+    assert statements
+    for number, _, md in statements:
+        hints = HINT.findall(md)
+        assert len(hints) >= 2, f"Exercise {number}: at least two hints, each in <details>"
+        assert [int(k) for k, _ in hints] == list(range(1, len(hints) + 1)), number
+        assert md.count("<details>") == len(hints), f"Exercise {number}: a malformed hint"
+        assert all(text.strip() for _, text in hints)
+
+
+def test_after_each_test_cell_a_line_says_what_the_hidden_tests_check(notebook):
+    path, nb = notebook
+    anchors = {heading.replace(" ", "-") for _, heading, _ in _exercise_statements(nb)}
+    cells = nb["cells"]
+    for i, cell in enumerate(cells):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        m = re.fullmatch(r"nb(\d\d)_ex(\d+)_tests", gid)
+        if not m:
+            continue
+        after = cells[i + 1] if i + 1 < len(cells) else {"cell_type": "none", "source": ""}
+        text = cell_source(after)
+        assert after["cell_type"] == "markdown" and "nbgrader" not in after.get("metadata", {})
+        assert text.startswith(f"**After Exercise {m[1]}.{m[2]}.**"), text[:80]
+        assert "hidden tests" in text and "BEGIN HIDDEN" not in text
+        link = re.search(r"\[Worked solution\]\(\.\./notebooks/([\w]+)\.ipynb#(.+)\)\s*$", text)
+        assert link and link[1] == path.stem, f"no link to the worked solution in {text!r}"
+        assert link[2] in anchors, f"the anchor {link[2]!r} is no exercise heading"
+
+
+def test_student_edition_keeps_every_hint(notebook):
+    path, nb = notebook
+    student = load_notebook(ROOT / "student" / path.name)
+    hints = [h for _, _, md in _exercise_statements(nb) for h in HINT.findall(md)]
+    student_hints = [h for _, _, md in _exercise_statements(student) for h in HINT.findall(md)]
+    assert student_hints == hints
