@@ -51,13 +51,36 @@ def plot_classes(ax, X, y):
     ax.set_aspect("equal")
 
 
+def _border_segments(g0, g1, regions) -> list:
+    """Segments between neighbouring grid cells of different labels, each border once.
+
+    Cell ``(i, j)`` is centred at ``(g0[i, j], g1[i, j])``; a border runs along the
+    edge two cells share, so a border between any two classes is one line, whatever
+    the classes' numbers (a contour of the labels would draw a 0|2 border twice,
+    once at level 0.5 and once at 1.5, with a sliver of class 1 between).
+    """
+    xs, ys = g0[0], g1[:, 0]
+    dx = (xs[1] - xs[0]) / 2 if xs.size > 1 else 0.5
+    dy = (ys[1] - ys[0]) / 2 if ys.size > 1 else 0.5
+    segments = []
+    for i, j in np.argwhere(regions[:, 1:] != regions[:, :-1]):   # left | right
+        x = (xs[j] + xs[j + 1]) / 2
+        segments.append([(x, ys[i] - dy), (x, ys[i] + dy)])
+    for i, j in np.argwhere(regions[1:, :] != regions[:-1, :]):   # below / above
+        y = (ys[i] + ys[i + 1]) / 2
+        segments.append([(xs[j] - dx, y), (xs[j] + dx, y)])
+    return segments
+
+
 def plot_decision_boundary(ax, predict, X, y, *, resolution=200, margin=0.25):
     """Shade the plane by ``predict``'s class and draw the data on top.
 
     ``predict`` maps points (m, 2) to integer labels (m,); it is called once
     on a ``resolution`` x ``resolution`` grid covering ``X`` (n, 2) plus
-    ``margin``. Region colours are the class colours, pale; the borders
-    between regions are drawn as thin black lines; ``y`` (n,) labels the points.
+    ``margin``. Each grid point colours the small cell around it in its class's
+    colour, pale; the borders between cells of different classes are drawn as
+    thin black lines, each border once (so they step at the grid's
+    resolution); ``y`` (n,) labels the points.
     """
     func = "plot_decision_boundary"
     if not callable(predict):
@@ -76,15 +99,20 @@ def plot_decision_boundary(ax, predict, X, y, *, resolution=200, margin=0.25):
                          f"({grid.shape[0]},) for points of shape {shape_str(grid.shape)}, "
                          f"got dtype {labels.dtype} and shape {shape_str(labels.shape)}")
     k = max(int(labels.max()), int(y.max())) + 1
-    if k > len(CLASS_COLORS):
-        raise ValueError(f"{func}: predict returned label {labels.max()}; at most "
-                         f"{len(CLASS_COLORS)} classes can be drawn")
+    if labels.min() < 0 or k > len(CLASS_COLORS):
+        raise ValueError(f"{func}: predict returned labels {labels.min()}..{labels.max()}; "
+                         f"they must be in 0..{len(CLASS_COLORS) - 1}")
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import ListedColormap
+
     regions = labels.reshape(g0.shape)
-    levels = np.arange(k + 1) - 0.5
-    ax.contourf(g0, g1, regions, levels=levels, alpha=0.25,
-                colors=[OKABE_ITO[CLASS_COLORS[c]] for c in range(k)])
-    if np.unique(labels).size > 1:  # a single region has no border to draw
-        ax.contour(g0, g1, regions, levels=levels[1:-1], colors="black", linewidths=0.8)
+    colours = ListedColormap([OKABE_ITO[CLASS_COLORS[c]] for c in range(k)])
+    ax.pcolormesh(g0, g1, regions, shading="nearest", cmap=colours, vmin=-0.5,
+                  vmax=k - 0.5, alpha=0.25, zorder=1)
+    segments = _border_segments(g0, g1, regions)
+    if segments:  # a single region has no border to draw
+        ax.add_collection(LineCollection(segments, colors="black", linewidths=0.8, zorder=2,
+                                         label="_borders"))
     plot_classes(ax, X, y)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])

@@ -7,8 +7,9 @@ or return a gradient of the wrong shape; with square shapes several run and
 return wrong numbers silently, which is why the course avoids square examples.
 
 ``X_stale`` stands for the bug of not keeping the forward pass's input: the
-backward uses whatever array is in hand later (here: the input of a newer
-forward call, passed as ``X_stale``).
+backward uses whatever array is in hand instead (the input of another forward
+call, passed as ``X_stale``; without it, zeros, as from a cache that was never
+filled). :mod:`helpers.diagnose` names it from ``dL_dW == X_stale.T @ dL_dY``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def elementwise_instead_of_matmul(dL_dY, X, W):
 
 
 def discarded_input(dL_dY, X, W, X_stale=None):
-    """``dL_dW = X_stale.T @ dL_dY``: the forward pass's X was not kept."""
+    """``dL_dW = X_stale.T @ dL_dY``: the forward pass's X was not kept (cached)."""
     if X_stale is None:
         X_stale = np.zeros_like(X)
     return dL_dY @ W.T, X_stale.T @ dL_dY, dL_dY.sum(axis=0)

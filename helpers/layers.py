@@ -4,18 +4,31 @@ Row convention, as everywhere in the course: a batch ``X`` is ``(n, d_in)``
 with one example per row.
 
 - :class:`Linear` computes ``Y = X @ W + b``. Its forward pass caches ``X``;
-  its backward pass returns ``dL_dX = dL_dY @ W.T`` and stores
-  ``dL_dW = X.T @ dL_dY`` and ``dL_db = dL_dY.sum(axis=0)`` (the formulas of
-  :func:`helpers.linear.linear_backward`).
+  its backward pass returns ``dL_dX = dL_dY @ W.T`` and adds
+  ``X.T @ dL_dY`` to ``dL_dW`` and ``dL_dY.sum(axis=0)`` to ``dL_db`` (the
+  formulas of :func:`helpers.linear.linear_backward`).
 - :class:`ReLU` computes ``max(Z, 0)`` entry by entry. Its forward pass caches
   the mask ``Z > 0``; its backward pass returns ``dL_dA * mask``.
 - :class:`Sequential` chains layers: forward in order, backward in reverse.
+
+Parameter gradients **accumulate**, as in PyTorch and micrograd: ``backward``
+*adds* ``X.T @ dL_dY`` to ``dL_dW`` (and the column sums to ``dL_db``) instead
+of overwriting them, and ``zero_grad()`` resets them to zero. A parameter used
+in several places (a layer applied twice, or one batch split into micro-batches)
+thus receives the sum of the gradients of every use, which is what the chain
+rule asks for. The price: call ``zero_grad()`` before the backward pass of each
+new step, or the gradients of earlier steps are added in. Before the first
+``backward`` (and without ``zero_grad``) the gradients are ``None``. Each
+``backward`` stores new arrays: an array read from ``grads`` earlier is never
+changed afterwards.
 
 What is cached is the input of the *most recent* forward call. Calling
 ``forward`` on another batch before ``backward`` replaces it; calling
 ``backward`` before any ``forward`` raises a ``RuntimeError``. The cache holds
 a reference to ``X`` (no copy): do not modify ``X`` in place between the two
-calls.
+calls. The same layer object may appear more than once in one
+:class:`Sequential`: the container then keeps one cache per position, so each
+use's backward pass sees its own input, and the gradients of the uses add up.
 
 A layer owns its parameters: ``Linear(W, b)`` copies ``W`` and ``b``, so
 training the layer never changes the caller's arrays. Float dtypes are kept
@@ -51,6 +64,14 @@ def _upstream(func: str, name: str, dL_dY, expected: tuple, what) -> np.ndarray:
     return dL_dY
 
 
+def _add_into(fresh: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """``fresh + stored``, in place in ``fresh`` (a new array) when the dtypes agree."""
+    if fresh.dtype == stored.dtype:
+        fresh += stored
+        return fresh
+    return fresh + stored
+
+
 def _not_cached(func: str, what: str) -> RuntimeError:
     return RuntimeError(
         f"{func}: nothing is cached; call forward before backward. The backward pass needs "
@@ -62,8 +83,9 @@ class Linear:
     """Affine layer ``Y = X @ W + b`` that caches its input.
 
     Parameters: ``W`` (d_in, d_out) and ``b`` (d_out,), copied on construction
-    (the layer owns them). After :meth:`backward`, ``dL_dW`` (d_in, d_out) and
-    ``dL_db`` (d_out,) hold the gradients of the last backward pass.
+    (the layer owns them). ``dL_dW`` (d_in, d_out) and ``dL_db`` (d_out,) hold
+    the sum of the gradients of every :meth:`backward` since the last
+    :meth:`zero_grad` (``None`` before the first of either).
     """
 
     def __init__(self, W, b):
@@ -90,8 +112,27 @@ class Linear:
 
     @property
     def grads(self) -> dict:
-        """``{"W": dL_dW, "b": dL_db}`` from the last backward pass (``None`` before it)."""
+        """``{"W": dL_dW, "b": dL_db}``, summed since :meth:`zero_grad` (``None`` before any)."""
         return {"W": self.dL_dW, "b": self.dL_db}
+
+    @property
+    def cache(self):
+        """What :meth:`backward` needs from the last :meth:`forward`: its input ``X`` (n, d_in)."""
+        return self.X
+
+    @cache.setter
+    def cache(self, X):
+        self.X = X
+
+    def zero_grad(self):
+        """Set ``dL_dW`` and ``dL_db`` to new zero arrays; returns the layer.
+
+        Call it before the backward pass of each training step: :meth:`backward`
+        adds to what is stored.
+        """
+        self.dL_dW = np.zeros_like(self.W)
+        self.dL_db = np.zeros_like(self.b)
+        return self
 
     def forward(self, X):
         """``X`` (n, d_in) -> ``Y = X @ W + b`` (n, d_out); caches ``X``."""
@@ -106,10 +147,12 @@ class Linear:
         return Y
 
     def backward(self, dL_dY, input_grad=True):
-        """``dL_dY`` (n, d_out) -> ``dL_dX`` (n, d_in); stores ``dL_dW`` and ``dL_db``.
+        """``dL_dY`` (n, d_out) -> ``dL_dX`` (n, d_in); adds to ``dL_dW`` and ``dL_db``.
 
-        ``input_grad=False`` skips ``dL_dX`` (returns ``None``): the first layer
-        of a network has nobody to pass it to.
+        ``dL_dW += X.T @ dL_dY`` and ``dL_db += dL_dY.sum(axis=0)``, each into a
+        new array (``=`` when nothing is stored yet). ``input_grad=False`` skips
+        ``dL_dX`` (returns ``None``): the first layer of a network has nobody to
+        pass it to.
         """
         func = "Linear.backward"
         if self.X is None:
@@ -117,8 +160,12 @@ class Linear:
         X = self.X
         dL_dY = _upstream(func, "dL_dY", dL_dY, (X.shape[0], self.W.shape[1]),
                           lambda: f"cached X {shape_str(X.shape)} @ W {shape_str(self.W.shape)}")
-        self.dL_dW = X.T @ dL_dY
-        self.dL_db = dL_dY.sum(axis=0)
+        dL_dW = X.T @ dL_dY          # a fresh array: adding into it changes nobody's array
+        dL_db = dL_dY.sum(axis=0)
+        if self.dL_dW is not None:   # accumulate: a second use of W adds its share
+            dL_dW = _add_into(dL_dW, self.dL_dW)
+            dL_db = _add_into(dL_db, self.dL_db)
+        self.dL_dW, self.dL_db = dL_dW, dL_db
         return dL_dY @ self.W.T if input_grad else None
 
 
@@ -144,6 +191,19 @@ class ReLU:
     def grads(self) -> dict:
         """``{}``: a ReLU has nothing to train."""
         return {}
+
+    @property
+    def cache(self):
+        """What :meth:`backward` needs from the last :meth:`forward`: the mask ``Z > 0``."""
+        return self.mask
+
+    @cache.setter
+    def cache(self, mask):
+        self.mask = mask
+
+    def zero_grad(self):
+        """Nothing to reset (no parameters); returns the layer."""
+        return self
 
     def forward(self, Z):
         """``Z`` (n, d) -> ``A = max(Z, 0)`` (n, d); caches ``Z > 0``."""
@@ -172,7 +232,12 @@ class Sequential:
     (n, d_in) of the first layer -> ``Y`` (n, d_out) of the last.
 
     ``params`` and ``grads`` name the parameters of the k-th layer that has any
-    by appending k: ``{"W1": ..., "b1": ..., "W2": ..., "b2": ...}``.
+    by appending k: ``{"W1": ..., "b1": ..., "W2": ..., "b2": ...}``. A layer
+    object that appears more than once (shared weights, e.g.
+    ``[lin, ReLU(), lin]``) is listed once, at its first position; the
+    container keeps its cache for each position, so its gradients are the sum
+    over its uses. Such a layer needs a ``cache`` attribute (``Linear`` and
+    ``ReLU`` have one).
     """
 
     def __init__(self, layers):
@@ -186,14 +251,35 @@ class Sequential:
                 raise TypeError(f"Sequential: layers[{i}] ({type(layer).__name__}) has no "
                                 f"{', '.join(missing)}; every layer needs forward, backward, "
                                 f"params and grads")
+        first_position = {}
+        self._shared = set()  # positions of layer objects used more than once
+        for i, layer in enumerate(layers):
+            if id(layer) in first_position:
+                self._shared.update({first_position[id(layer)], i})
+            else:
+                first_position[id(layer)] = i
+        for i in sorted(self._shared):
+            if not hasattr(layers[i], "cache"):
+                raise TypeError(
+                    f"Sequential: layers[{i}] ({type(layers[i]).__name__}) appears more than "
+                    f"once but has no cache attribute; a layer used twice needs one cache per "
+                    f"use, which Sequential can keep only through layer.cache")
         self.layers = layers
+        self._caches = {}
 
     def __repr__(self) -> str:
         return f"Sequential({self.layers!r})"
 
+    def _unique_layers(self):
+        seen = set()
+        for layer in self.layers:
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                yield layer
+
     def _named(self, attribute: str) -> dict:
         out, k = {}, 0
-        for layer in self.layers:
+        for layer in self._unique_layers():
             items = getattr(layer, attribute)
             if items:
                 k += 1
@@ -207,20 +293,38 @@ class Sequential:
 
     @property
     def grads(self) -> dict:
-        """The matching gradients ``W1, b1, ...`` from the last backward pass."""
+        """The matching gradients ``W1, b1, ...``, summed since :meth:`zero_grad`."""
         return self._named("grads")
+
+    def zero_grad(self):
+        """Reset every layer's gradients to zero; returns the container.
+
+        Call it before the backward pass of each training step.
+        """
+        for layer in self._unique_layers():
+            if hasattr(layer, "zero_grad"):
+                layer.zero_grad()
+            elif layer.params:
+                raise TypeError(f"Sequential.zero_grad: {type(layer).__name__} has parameters "
+                                f"but no zero_grad method, so its gradients cannot be reset")
+        return self
 
     def forward(self, X):
         """``X`` (n, d_in) -> output of the last layer (n, d_out)."""
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
             X = layer.forward(X)
+            if i in self._shared:  # the next use will overwrite the layer's own cache
+                self._caches[i] = layer.cache
         return X
 
     def backward(self, dL_dY, input_grad=True):
-        """``dL_dY`` (n, d_out) -> ``dL_dX`` (n, d_in); each layer stores its gradients.
+        """``dL_dY`` (n, d_out) -> ``dL_dX`` (n, d_in); each layer adds to its gradients.
 
         ``input_grad=False`` skips the first layer's ``dL_dX`` (returns ``None``).
         """
         for i in range(len(self.layers) - 1, -1, -1):
-            dL_dY = self.layers[i].backward(dL_dY, input_grad=input_grad or i > 0)
+            layer = self.layers[i]
+            if i in self._caches:  # a shared layer: restore this position's cache
+                layer.cache = self._caches[i]
+            dL_dY = layer.backward(dL_dY, input_grad=input_grad or i > 0)
         return dL_dY

@@ -5,8 +5,11 @@ Built only from :mod:`helpers.layers` and :mod:`helpers.losses`::
     X (n, d_in) -> Linear -> Z1 (n, d_hidden) -> ReLU -> A1 -> Linear -> logits (n, d_out)
     loss = softmax cross-entropy of the logits, averaged over the batch
 
-One training step is ``forward``, ``softmax_cross_entropy``, ``backward`` and
-``W <- W - lr * dL_dW`` for each of ``W1, b1, W2, b2``. The parameter
+One training step is ``zero_grad``, ``forward``, ``softmax_cross_entropy``,
+``backward`` and ``W <- W - lr * dL_dW`` for each of ``W1, b1, W2, b2``. As in
+:mod:`helpers.layers` (and in frameworks), ``loss_and_grads`` *adds* to the
+stored gradients, so several calls accumulate (micro-batches); ``train_step``
+zeroes them first, so each step uses the gradient of its own batch. The parameter
 dtype (float64 or float32) is kept throughout: float32 inputs and weights give
 float32 activations and gradients, and the update happens in place.
 """
@@ -37,7 +40,8 @@ class TwoLayerMLP:
     given by ``init`` (``"he"``: ``sqrt(2 / fan_in)``; a number: that standard
     deviation, e.g. 0.01). Biases start at zero. ``dtype``: float64 or float32.
 
-    ``params`` / ``grads``: dicts ``W1, b1, W2, b2`` (the layers' own arrays).
+    ``params`` / ``grads``: dicts ``W1, b1, W2, b2`` (the layers' own arrays;
+    the gradients are summed since the last :meth:`zero_grad`).
     """
 
     def __init__(self, d_in, d_hidden, d_out, *, seed=0, init="he", dtype=np.float64):
@@ -70,8 +74,16 @@ class TwoLayerMLP:
 
     @property
     def grads(self) -> dict:
-        """The gradients of the last :meth:`loss_and_grads` call, same names and shapes."""
+        """The gradients summed over :meth:`loss_and_grads` calls since :meth:`zero_grad`.
+
+        Same names and shapes as :attr:`params`; ``None`` before the first call.
+        """
         return self.net.grads
+
+    def zero_grad(self):
+        """Reset every gradient to zero; returns the model."""
+        self.net.zero_grad()
+        return self
 
     def forward(self, X):
         """``X`` (n, d_in) -> logits (n, d_out); caches what backward needs."""
@@ -83,10 +95,12 @@ class TwoLayerMLP:
         return loss
 
     def loss_and_grads(self, X, y):
-        """Forward and backward pass; returns the loss and fills :attr:`grads`.
+        """Forward and backward pass; returns the loss and adds its gradients to :attr:`grads`.
 
-        ``X`` (n, d_in), ``y`` (n,) integer labels in 0..d_out-1. The input
-        gradient ``dL_dX`` is not computed (nothing would use it).
+        ``X`` (n, d_in), ``y`` (n,) integer labels in 0..d_out-1. The gradients
+        are added to what is stored: call :meth:`zero_grad` first unless you mean
+        to accumulate over several batches. The input gradient ``dL_dX`` is not
+        computed (nothing would use it).
         """
         loss, dL_dlogits = softmax_cross_entropy(self.net.forward(X), y)
         self.net.backward(dL_dlogits, input_grad=False)
@@ -105,7 +119,8 @@ class TwoLayerMLP:
         return self
 
     def train_step(self, X, y, lr):
-        """One full step (forward, loss, backward, update); returns the loss before it."""
+        """One step (zero_grad, forward, loss, backward, update); returns the loss before it."""
+        self.zero_grad()
         loss = self.loss_and_grads(X, y)
         self.step(lr)
         return loss

@@ -74,3 +74,40 @@ def test_bad_predict(ax):
         plot_decision_boundary(ax, lambda P: P[:, 0], X, y, resolution=5)
     with pytest.raises(ValueError, match=r"resolution must be at least 1"):
         plot_decision_boundary(ax, lambda P: np.zeros(len(P), dtype=int), X, y, resolution=0)
+
+
+def _borders(ax):
+    from matplotlib.collections import LineCollection
+    found = [c for c in ax.collections if isinstance(c, LineCollection)]
+    return [np.asarray(seg) for coll in found for seg in coll.get_segments()]
+
+
+def test_border_between_classes_0_and_2_is_drawn_once(ax):
+    # Class 0 on the left, class 2 on the right: one straight border, no class 1 between.
+    def predict(points):
+        return np.where(points[:, 0] < 0.5, 0, 2)
+
+    plot_decision_boundary(ax, predict, X, y, resolution=20, margin=0.0)
+    segments = _borders(ax)
+    assert len(segments) == 20  # one edge per grid row, no second copy
+    xs = {round(float(seg[0, 0]), 12) for seg in segments}
+    assert len(xs) == 1  # all on one vertical line
+    keys = {tuple(np.round(seg.ravel(), 12)) for seg in segments}
+    assert len(keys) == len(segments)  # no segment twice
+    mesh = [c for c in ax.collections if c.get_array() is not None and c.get_array().ndim]
+    assert set(np.unique(mesh[0].get_array())) == {0, 2}  # no sliver of class 1
+
+
+def test_borders_of_three_regions_each_once(ax):
+    def predict(points):
+        return np.where(points[:, 0] < 0.5, 0, np.where(points[:, 1] < 0.5, 1, 2))
+
+    plot_decision_boundary(ax, predict, X, y, resolution=10, margin=0.0)
+    segments = _borders(ax)
+    keys = {tuple(np.round(seg.ravel(), 12)) for seg in segments}
+    assert len(keys) == len(segments) == 10 + 5  # 10 rows along x = 0.5, 5 columns along y
+
+
+def test_single_region_has_no_border(ax):
+    plot_decision_boundary(ax, lambda P: np.ones(len(P), dtype=int), X, y, resolution=8)
+    assert _borders(ax) == []

@@ -1,4 +1,8 @@
-"""helpers.layers: Linear, ReLU and Sequential against numerical gradients, and their errors."""
+"""helpers.layers: Linear, ReLU and Sequential against numerical gradients, and their errors.
+
+Parameter gradients accumulate (``+=``) until ``zero_grad()``, as in frameworks, so a
+layer used twice gets the sum of both uses' gradients (checked numerically below).
+"""
 
 import numpy as np
 import pytest
@@ -9,8 +13,6 @@ from course import central_difference
 from helpers.layers import Linear, ReLU, Sequential
 
 SIZES = st.integers(min_value=1, max_value=5)
-
-
 
 
 def away_from_zero(A, gap=0.1):
@@ -267,6 +269,140 @@ def test_sequential_backward_before_forward_raises_clear_error():
     net = Sequential([Linear(np.ones((3, 2)), np.zeros(2))])
     with pytest.raises(RuntimeError, match="call forward before backward"):
         net.backward(np.ones((4, 2)))
+
+
+# ------------------------------------------------------------------ accumulation
+
+
+def test_linear_used_on_two_batches_gets_the_sum_of_both_gradients():
+    # Shared weights: L = sum(G_a * lin(X_a)) + sum(G_b * lin(X_b)), one forward and one
+    # backward per use. With `=` instead of `+=` only the second use's gradient would remain.
+    rng = np.random.default_rng(20)
+    X_a, X_b = rng.standard_normal((4, 3)), rng.standard_normal((2, 3))
+    G_a, G_b = rng.standard_normal((4, 2)), rng.standard_normal((2, 2))
+    W, b = rng.standard_normal((3, 2)), rng.standard_normal(2)
+
+    def loss(W_=W, b_=b):
+        return np.sum(G_a * (X_a @ W_ + b_)) + np.sum(G_b * (X_b @ W_ + b_))
+
+    lin = Linear(W, b)
+    lin.forward(X_a)
+    lin.backward(G_a)
+    lin.forward(X_b)
+    lin.backward(G_b)
+    want_W = central_difference(lambda p: loss(W_=p), W)
+    want_b = central_difference(lambda p: loss(b_=p), b)
+    assert np.allclose(lin.dL_dW, want_W, atol=1e-6)
+    assert np.allclose(lin.dL_db, want_b, atol=1e-6)
+    assert not np.allclose(lin.dL_dW, X_b.T @ G_b, atol=1e-3)  # what `=` would leave
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=SIZES, d=SIZES, seed=st.integers(0, 10_000))
+def test_sequential_with_one_layer_used_twice_matches_finite_differences(n, d, seed):
+    # Y = relu(X W + b) W + b with the same (d, d) layer at positions 0 and 2.
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    W, b = rng.standard_normal((d, d)), rng.standard_normal(d)
+    assume(np.abs(X @ W + b).min() > 1e-3)  # no ReLU kink within reach of the step h
+    G = rng.standard_normal((n, d))
+
+    def loss(X_=X, W_=W, b_=b):
+        return np.sum(G * (np.maximum(X_ @ W_ + b_, 0) @ W_ + b_))
+
+    shared = Linear(W, b)
+    net = Sequential([shared, ReLU(), shared])
+    assert list(net.params) == ["W1", "b1"] and net.params["W1"] is shared.W
+    net.forward(X)
+    dL_dX = net.backward(G)
+    want_W = central_difference(lambda p: loss(W_=p), W)
+    assert np.allclose(net.grads["W1"], want_W, atol=1e-5)
+    assert np.allclose(net.grads["b1"], central_difference(lambda p: loss(b_=p), b), atol=1e-5)
+    assert np.allclose(dL_dX, central_difference(lambda p: loss(X_=p), X), atol=1e-5)
+    # Each use alone (what overwriting would keep) is not the gradient, unless it is tiny.
+    A = np.maximum(X @ W + b, 0)
+    second_use = A.T @ G
+    first_use = want_W - second_use
+    if min(np.abs(first_use).max(), np.abs(second_use).max()) > 1e-3:
+        assert not np.allclose(net.grads["W1"], second_use, atol=1e-6)
+        assert not np.allclose(net.grads["W1"], first_use, atol=1e-6)
+
+
+def test_backward_twice_without_zero_grad_doubles_and_zero_grad_resets():
+    rng = np.random.default_rng(21)
+    X, G = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    net = Sequential([Linear(rng.standard_normal((3, 5)), np.zeros(5)), ReLU(),
+                      Linear(rng.standard_normal((5, 2)), np.zeros(2))])
+    net.forward(X)
+    net.backward(G)
+    once = net.grads
+    kept = {name: g.copy() for name, g in once.items()}
+    net.forward(X)
+    net.backward(G)
+    for name, g in net.grads.items():
+        assert np.allclose(g, 2 * kept[name]), name
+        assert np.array_equal(once[name], kept[name]), f"{name}: an array read earlier changed"
+    assert net.zero_grad() is net
+    for name, g in net.grads.items():
+        assert g.shape == net.params[name].shape and not g.any(), name
+        assert np.array_equal(once[name], kept[name]), f"{name}: zero_grad changed an old array"
+    net.forward(X)
+    net.backward(G)
+    for name, g in net.grads.items():
+        assert np.array_equal(g, kept[name]), name  # 0 + g is g, to the last digit
+
+
+def test_zero_grad_on_single_layers_and_dtype():
+    lin = Linear(np.ones((3, 2), dtype=np.float32), np.zeros(2, dtype=np.float32))
+    assert lin.grads == {"W": None, "b": None}
+    assert lin.zero_grad() is lin
+    assert lin.dL_dW.dtype == lin.dL_db.dtype == np.float32
+    assert np.array_equal(lin.dL_dW, np.zeros((3, 2))) and np.array_equal(lin.dL_db, [0, 0])
+    lin.forward(np.ones((4, 3), dtype=np.float32))
+    lin.backward(np.ones((4, 2), dtype=np.float32))
+    assert lin.dL_dW.dtype == np.float32 and np.array_equal(lin.dL_dW, np.full((3, 2), 4.0))
+    relu = ReLU()
+    assert relu.zero_grad() is relu and relu.grads == {}
+
+
+def test_accumulating_mixed_dtypes_promotes():
+    lin = Linear(np.ones((3, 2)), np.zeros(2))
+    lin.forward(np.ones((4, 3), dtype=np.float32))
+    lin.backward(np.ones((4, 2), dtype=np.float32))   # float32 gradient first
+    lin.forward(np.ones((4, 3)))
+    lin.backward(np.ones((4, 2)))                      # then a float64 one
+    assert lin.dL_dW.dtype == np.float64 and np.array_equal(lin.dL_dW, np.full((3, 2), 8.0))
+
+
+def test_sequential_shared_layer_keeps_one_cache_per_position():
+    # The cache restored for each position is that position's input, not the last one.
+    shared = Linear(np.eye(2) * 2.0, np.zeros(2))
+    net = Sequential([shared, shared])
+    X = np.array([[1.0, 3.0]])
+    assert np.array_equal(net.forward(X), [[4.0, 12.0]])
+    net.backward(np.ones((1, 2)))
+    # dL/dW = (input of use 2).T @ g2 + (input of use 1).T @ g1, with g2 = 1 and g1 = 1 @ W.T.
+    want = np.array([[2.0], [6.0]]) @ np.ones((1, 2)) + X.T @ (np.ones((1, 2)) @ shared.W.T)
+    assert np.array_equal(shared.dL_dW, want)
+
+
+def test_sequential_shared_layer_without_cache_and_zero_grad_errors():
+    class Scale:
+        params, grads = {"s": np.ones(1)}, {"s": None}
+
+        def forward(self, X):
+            return X
+
+        def backward(self, g, input_grad=True):
+            return g
+
+    odd = Scale()
+    with pytest.raises(TypeError, match=r"Sequential: layers\[0\] \(Scale\) appears more than "
+                                        r"once but has no cache"):
+        Sequential([odd, odd])
+    with pytest.raises(TypeError, match=r"Sequential\.zero_grad: Scale has parameters but no "
+                                        r"zero_grad"):
+        Sequential([odd]).zero_grad()
 
 
 def test_sequential_bad_layers():

@@ -140,6 +140,55 @@ def test_does_not_mutate_data():
     assert np.array_equal(X, X0) and np.array_equal(y, y0)
 
 
+def test_loss_and_grads_accumulates_and_train_step_zeroes_first():
+    X, y = small_problem()
+    model = TwoLayerMLP(3, 5, 2, seed=6)
+    model.loss_and_grads(X, y)
+    once = {name: g.copy() for name, g in model.grads.items()}
+    model.loss_and_grads(X, y)                       # no zero_grad: gradients add up
+    for name, g in model.grads.items():
+        assert np.allclose(g, 2 * once[name]), name
+    # Two half-batches accumulate to the full batch's gradient times 2 (each half is a mean).
+    model.zero_grad()
+    model.loss_and_grads(X[:3], y[:3])
+    model.loss_and_grads(X[3:], y[3:])
+    for name, g in model.grads.items():
+        assert np.allclose(g / 2, once[name]), name
+    assert model.zero_grad() is model
+    assert all(not g.any() for g in model.grads.values())
+    # train_step zeroes before its backward pass: its step uses this batch's gradient only.
+    before = {name: p.copy() for name, p in model.params.items()}
+    model.loss_and_grads(X, y)                       # stale gradients that must not leak in
+    model.train_step(X, y, 0.5)
+    for name, p in model.params.items():
+        assert np.array_equal(p, before[name] - 0.5 * once[name]), name
+
+
+def test_training_losses_equal_a_loop_that_overwrites_gradients():
+    # The accumulate-then-zero convention changes no digit of training.
+    X, y = make_spiral(20, n_classes=3, noise=0.2, seed=2)
+    model = TwoLayerMLP(2, 16, 3, seed=9)
+    W1, W2 = model.params["W1"].copy(), model.params["W2"].copy()
+    b1, b2 = np.zeros(16), np.zeros(3)
+    losses = train(model, X, y, lr=0.5, steps=15)
+    for t in range(15):
+        Z1 = X @ W1 + b1
+        A1 = np.maximum(Z1, 0)
+        Z = A1 @ W2 + b2
+        S = Z - Z.max(axis=1, keepdims=True)
+        P = np.exp(S)
+        sums = P.sum(axis=1, keepdims=True)
+        assert losses[t] == float(np.mean(np.log(sums[:, 0]) - S[np.arange(len(y)), y]))
+        P /= sums
+        P[np.arange(len(y)), y] -= 1
+        P /= len(y)
+        dZ1 = (P @ W2.T) * (Z1 > 0)
+        W2 -= 0.5 * (A1.T @ P)
+        b2 -= 0.5 * P.sum(axis=0)
+        W1 -= 0.5 * (X.T @ dZ1)
+        b1 -= 0.5 * dZ1.sum(axis=0)
+
+
 def test_step_before_gradients_raises():
     with pytest.raises(RuntimeError, match=r"TwoLayerMLP\.step: no gradients yet"):
         TwoLayerMLP(2, 3, 2).step(0.1)
