@@ -97,6 +97,16 @@ def _working_directory(path: Path):
         os.chdir(before)
 
 
+def _fresh_main(shell) -> None:
+    """Give the shell a new ``__main__`` namespace. (``shell.reset`` would empty the old dict
+    in place, and the functions kept in earlier snapshots use it as their globals.)"""
+    import types
+
+    shell.user_module = types.ModuleType("__main__")
+    shell.user_ns = shell.user_module.__dict__
+    shell.init_user_ns()
+
+
 @functools.cache
 def _snapshots(stem: str) -> dict[str, dict]:
     """Run notebook ``stem`` once; the namespace just before each exercise's solution cell."""
@@ -108,7 +118,7 @@ def _snapshots(stem: str) -> dict[str, dict]:
     starts = {i: number for number, (i, _) in _exercises_of(path).items()}
     last = max(starts)  # nothing after the last solution cell is needed
     shell = InteractiveShell.instance()
-    shell.reset(new_session=False)
+    _fresh_main(shell)
     snapshots = {}
     with _working_directory(path.parent), contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
@@ -124,7 +134,7 @@ def _snapshots(stem: str) -> dict[str, dict]:
                                    f"{result.error_in_exec or result.error_before_exec!r}")
         import matplotlib.pyplot as plt
         plt.close("all")
-    shell.reset(new_session=False)
+    _fresh_main(shell)
     return snapshots
 
 
