@@ -52,25 +52,25 @@ def _resolve(fn: Callable, name: str):
     return fn.__globals__.get(name)
 
 
+def _reached(fn: Callable, name: str, forbidden: tuple) -> list[Callable]:
+    """The forbidden helpers that ``name``, as ``fn`` sees it, leads to."""
+    value = _resolve(fn, name)
+    found = [f for f in forbidden if value is f or f.__name__ == name]
+    if isinstance(value, types.ModuleType):
+        held = [f for f in forbidden if getattr(value, f.__name__, None) is f]
+        # `gc.check_directional` reaches the attribute it names, when the code names one
+        named = [f for f in held if f.__name__ in names_used(fn)]
+        found += named or held
+    return list(dict.fromkeys(found))
+
+
 def forbidden_uses(fn: Callable, *forbidden: Callable) -> list[str]:
     """The names in ``fn`` through which it can reach one of ``forbidden``.
 
     A name counts when it resolves (globals or closure) to a forbidden function or
     to a module that holds one, or when it is an attribute whose name is a
     forbidden function's ``__name__`` (``hl.linear_backward``)."""
-    targets = {id(f) for f in forbidden}
-    target_names = {f.__name__ for f in forbidden}
-    hits = []
-    for name in sorted(names_used(fn)):
-        value = _resolve(fn, name)
-        if value is not None and id(value) in targets:
-            hits.append(name)
-        elif isinstance(value, types.ModuleType) and any(
-                id(getattr(value, t, None)) in targets for t in target_names):
-            hits.append(name)
-        elif name in target_names:
-            hits.append(name)
-    return hits
+    return [name for name in sorted(names_used(fn)) if _reached(fn, name, forbidden)]
 
 
 def assert_does_not_use(fn: Callable, *forbidden: Callable, exercise: str) -> None:
@@ -79,9 +79,11 @@ def assert_does_not_use(fn: Callable, *forbidden: Callable, exercise: str) -> No
     ``exercise`` is the exercise's number, such as ``"03.1"``."""
     hits = forbidden_uses(fn, *forbidden)
     if hits:
-        wanted = ", ".join(f"`{f.__module__}.{f.__name__}`" for f in forbidden)
+        reached = list(dict.fromkeys(f for h in hits for f in _reached(fn, h, forbidden)))
+        names = ", ".join(f"`{f.__module__}.{f.__name__}`" for f in reached)
+        which = "the helper" if len(reached) == 1 else "helpers"
         raise AssertionError(
             f"Exercise {exercise} asks you to write this yourself with numpy, but "
             f"`{fn.__name__}` uses {', '.join(repr(h) for h in hits)}, which reaches "
-            f"{wanted}: the helper this exercise rebuilds. Replace that call with your "
-            f"own numpy code.")
+            f"{names}: {which} this exercise rebuilds. Replace that call with your own "
+            f"numpy code.")

@@ -70,3 +70,10 @@ def test_names_used_reads_nested_code():
 def test_a_non_function_is_a_clear_type_error():
     with pytest.raises(TypeError, match="expected a Python function, got int"):
         names_used(3)
+
+
+def test_the_message_names_only_the_helper_reached():
+    with pytest.raises(AssertionError) as caught:
+        assert_does_not_use(direct, linear_backward, numerical_gradient, exercise="03.1")
+    assert "helpers.linear.linear_backward`: the helper" in str(caught.value)
+    assert "numerical_gradient" not in str(caught.value)
