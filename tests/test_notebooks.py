@@ -208,3 +208,31 @@ def test_student_edition_keeps_every_hint(notebook):
     hints = [h for _, _, md in _exercise_statements(nb) for h in HINT.findall(md)]
     student_hints = [h for _, _, md in _exercise_statements(student) for h in HINT.findall(md)]
     assert student_hints == hints
+
+
+def _callout_sections(nb) -> set[str]:
+    """The sections ("5", "1.4") holding a **Misconception (C40)** callout."""
+    found, section = set(), None
+    for md in _markdown(nb):
+        events = [(m.start(), m[1]) for m in re.finditer(r"^##+ (\d+(?:\.\d+)?)[. ]", md, re.M)]
+        events += [(m.start(), None) for m in re.finditer(r"Misconception \(C40\)", md)]
+        for _, value in sorted(events, key=lambda e: e[0]):
+            if value is None:
+                found.add(section)
+            else:
+                section = value
+    return found
+
+
+def test_readme_misconception_table_points_at_real_callouts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Misconceptions answered"):]
+    rows = [r for r in table.split("\n") if r.startswith('| "')]
+    assert len(rows) == 4
+    stems = {p.stem[:2]: p for p in NOTEBOOKS}
+    for row in rows:
+        places = row.rstrip(" |").split(" | ")[-1]
+        for nn, sections in re.findall(r"(\d\d) (§[\d.]+(?: and §[\d.]+)?)", places):
+            have = _callout_sections(load_notebook(stems[nn]))
+            for section in re.findall(r"§([\d.]+)", sections):
+                assert section in have, f"README: no misconception callout in {nn} §{section}"
