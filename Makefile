@@ -20,9 +20,10 @@ help:
 	@echo "make lab-solutions  open the instructor edition, every exercise solved (notebooks/)"
 	@echo "make progress   which exercises of work/ pass, fail or wait (DIR=folder for another)"
 	@echo "make test       set up (first time only) and run the whole test suite"
-	@echo "make test-fast  helper tests and nbval only (no browser, nbgrader or Binder tests)"
+	@echo "make test-fast  helper tests, nbval and the mutants (no re-run, nbgrader, red team, browser, Binder)"
 	@echo "make notebooks  re-run every notebook and save its outputs (after editing one)"
 	@echo "make student    build the student edition with nbgrader into student/"
+	@echo "make grade      grade submissions safely: COURSE=DIR ASSIGNMENT=NN_name [STUDENT=id]"
 	@echo "make bench      measure what the course claims about cost; prints one table"
 	@echo "make lint       ruff over the Python code"
 	@echo "make clean      remove the virtual environment and build artefacts"
@@ -69,6 +70,10 @@ notebooks: $(LAB_STAMP)
 
 student: $(TEST_STAMP)
 	$(PY) tools/build_student.py
+
+grade: $(TEST_STAMP)
+	@test -n "$(COURSE)" && test -n "$(ASSIGNMENT)" || { echo "usage: make grade COURSE=DIR ASSIGNMENT=NN_name [STUDENT=id]"; exit 2; }
+	$(PY) tools/grade.py --course-dir "$(COURSE)" $(ASSIGNMENT) $(if $(STUDENT),--student $(STUDENT))
 
 bench: $(TEST_STAMP)
 	$(PY) bench/run.py

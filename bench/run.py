@@ -23,6 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is a folder of scripts
 
 from autodiff_step import engine_vs_mlp  # noqa: E402
+from grading_time import grading_vs_nbgrader  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 from timing import interleaved, once, paired_ratio  # noqa: E402
 
@@ -254,6 +255,8 @@ def main(argv=None) -> int:
         notebook_times(report)
     widget_latency(report)
     engine_vs_mlp(report, 9 if args.quick else 21)
+    if not args.quick:
+        grading_vs_nbgrader(report)
     report.row("")
     report.row(f"medians of repeated runs [min-max]; ratios within one run; "
                f"bench took {time.perf_counter() - started:.0f} s")

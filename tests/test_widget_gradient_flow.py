@@ -189,3 +189,42 @@ def test_broken_update_shows_its_error(monkeypatch):
 def test_bad_arguments_are_rejected(kwargs, error):
     with pytest.raises(error, match="GradientFlowExplorer"):
         GradientFlowExplorer(**kwargs)
+
+
+def test_one_backward_step_is_singular_and_more_are_plural():
+    ex = GradientFlowExplorer(depth=2)
+    assert text(ex.summary)[2].endswith("(1 backward step)")
+    ex.depth.value = 3
+    assert text(ex.summary)[2].endswith("(2 backward steps)")
+
+
+@pytest.mark.parametrize("depth", [1, 2, 20, 50])
+def test_the_dashed_reference_line_has_a_legend_entry(depth):
+    ex = GradientFlowExplorer(depth=depth)
+    svg = ex.plot.value
+    assert svg.count('class="gradient-flow-reference"') == 1
+    assert 'stroke-dasharray="5 3"' in re.search(r'<line class="gradient-flow-reference"[^>]*>',
+                                                 svg).group(0)
+    legend = [t for t in svg_texts(ex) if t.startswith("dashed:")]
+    assert legend == [f"dashed: layer {depth}'s norm, the reference"]
+    assert "solid: norm per layer" in svg_texts(ex)
+
+
+def test_every_label_stays_inside_the_drawing():
+    for depth in (1, 9, 50):
+        ex = GradientFlowExplorer(depth=depth, scheme="too_small")
+        for size in ("normal", "large"):
+            ex.size_toggle.value = size
+            svg = ex.plot.value
+            width = float(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))
+            height = float(re.search(r'<svg[^>]* height="(\d+)"', svg).group(1))
+            for match in re.finditer(r'<text x="([\d.]+)" y="([\d.]+)" font-size="(\d+)"'
+                                     r'([^>]*)>([^<]*)<', svg):
+                x, y, px = float(match[1]), float(match[2]), float(match[3])
+                anchor = "end" if 'text-anchor="end"' in match[4] else \
+                    "middle" if 'text-anchor="middle"' in match[4] else "start"
+                span = 0.6 * px * len(match[5])  # a generous width for sans-serif text
+                left = {"start": x, "middle": x - span / 2, "end": x - span}[anchor]
+                assert 0 <= left and left + span <= width + 1 and px <= y <= height, (
+                    size, depth, match[5])
+        ex.size_toggle.value = "normal"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from helpers.bugzoo import BUGS
 from helpers.diagnose import diagnose_backward_function
 from helpers.plots import OKABE_ITO
-from helpers.widgets.base import ERROR_CLASS
+from helpers.widgets.base import ERROR_CLASS, ERROR_INK, MUTED
 from helpers.widgets.shape_explorer import ShapeExplorer
 
 TOP = 8  # the sliders' maximum, as promised in the module docstring
@@ -119,7 +119,9 @@ def test_svg_has_alt_text_and_only_colour_blind_safe_colours():
     assert "X (4, 3) @ W (3, 2)" in html.unescape(title)
     assert "dL_dW is transposed" in html.unescape(title)
     colours = {c.upper() for c in re.findall(r'(?:fill|stroke)="(#[0-9A-Fa-f]{6})"', svg)}
-    allowed = {c.upper() for c in OKABE_ITO.values()} | {"#FFFFFF", "#777777"}
+    # Okabe-Ito, and the darker text shades of its vermillion and green (4.5:1 on white).
+    allowed = {c.upper() for c in OKABE_ITO.values()} | {"#FFFFFF", MUTED, ERROR_INK,
+                                                         "#00704F"}
     assert colours and colours <= allowed
 
 

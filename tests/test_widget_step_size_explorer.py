@@ -274,3 +274,29 @@ def test_a_broken_update_shows_its_error():
     explorer.dtype.value = "float64"
     assert explorer.error_area.layout.display == "none"
     assert len(explorer.errors) == 1
+
+
+@pytest.mark.parametrize("size", ["normal", "large"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_marker_label_stays_inside_the_plot_frame(size, dtype):
+    explorer = StepSizeExplorer(dtype=dtype)
+    explorer.size_toggle.value = size
+    try:
+        for scheme in ("central", "forward"):
+            for k in range(-14, 0):
+                set_controls(explorer, k, scheme, dtype, "x^3 at x = 1.5")
+                svg = explorer.plot.value
+                frame = re.search(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" '
+                                  r'height="([\d.]+)"', svg)
+                fx, fy, fw, fh = (float(v) for v in frame.groups())
+                label = re.search(r'<text class="step-size-marker-label" x="([\d.]+)" '
+                                  r'y="([\d.]+)" font-size="(\d+)" text-anchor="(\w+)"'
+                                  r'[^>]*>([^<]+)<', svg)
+                x, y, px = float(label[1]), float(label[2]), float(label[3])
+                span = 0.6 * px * len(label[5])  # bold sans-serif, generously
+                left = x if label[4] == "start" else x - span
+                where = f"{scheme}, {dtype}, log10 h = {k}, {size}: {label[5]}"
+                assert fx <= left and left + span <= fx + fw, where
+                assert fy + px <= y <= fy + fh, where
+    finally:
+        explorer.size_toggle.value = "normal"

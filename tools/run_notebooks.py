@@ -7,7 +7,10 @@ Each notebook runs top to bottom in a fresh kernel of this environment, with
 ``notebooks/`` as its working directory, exactly as nbval will rerun it. The
 saved file keeps its outputs (nbval compares them) but no widget state and no
 execution timing metadata, so that re-running an unchanged notebook changes
-nothing but its execution counts. Prints each notebook's run time.
+nothing but its execution counts. Its ``language_info`` is exactly the one the
+kernel reports: JupyterLab writes the kernel's ``language_info`` into a notebook as
+soon as its kernel starts, and any difference would mark the notebook unsaved the
+moment a learner opens it. Prints each notebook's run time.
 """
 
 from __future__ import annotations
@@ -28,10 +31,15 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 
 def clean(nb) -> None:
-    """Drop what varies by machine or run and is not an output."""
+    """Drop what varies by run and is not an output.
+
+    The ``language_info`` the kernel reported (nbclient stores it while the notebook
+    runs) is kept as it is, so that JupyterLab, opening the notebook with the same
+    kernel, finds nothing to change."""
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    if not nb.metadata.get("language_info", {}).get("version"):  # not run by a kernel
+        nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
 

@@ -26,9 +26,11 @@ CSS classes:
       dy/dx = W has shape (2, 3); dy/db = I has shape (2, 2)
 
 - ``jacobian-explorer-slices``: HTML holding one ``<svg>`` per slice (class
-  ``jacobian-slice``), each with a ``<text>`` title ``slice i=0: dy_0/dW (2, 3)``;
-  non-zero cells are ``<rect class="jx-nonzero">`` with a ``<text>`` ``x[l]``,
-  zero cells ``<rect class="jx-zero">`` with a ``<text>`` ``0``.
+  ``jacobian-slice``), each with a ``<text>`` title whose text is
+  ``slice i=0: dy_0/dW (2, 3)`` (drawn on two lines, two ``<tspan>``); the slices
+  stand in one row, shrunk to the width when needed (in the large size they wrap
+  instead, keeping their text size); non-zero cells are ``<rect class="jx-nonzero">``
+  with a ``<text>`` ``x[l]``, zero cells ``<rect class="jx-zero">`` with a ``<text>`` ``0``.
 - ``course-widget-error``: the error area (hidden unless an update failed).
 
 Moving ``d_in`` changes the second and third numbers of every shape and the
@@ -42,37 +44,51 @@ import ipywidgets as widgets
 
 from helpers._checks import int_in_range, positive_int
 from helpers.plots import OKABE_ITO
-from helpers.widgets.base import Explorer
+from helpers.widgets.base import INK, MUTED, Explorer
 
 #: Largest size a slider offers: 6 slices of 6 x 6 still fit on a screen.
 MAX_SIZE = 6
 
-_CELL = 34  # pixels per Jacobian entry
-_TITLE = 22  # pixels above the grid for the slice's title
+_CELL = 34  # pixels per Jacobian entry at the normal size
+_GAP = 14   # pixels between two slices
+#: Colours: the non-zero cells are Okabe-Ito blue with white text (5.1:1); zero cells are
+#: white with a dark grey outline and a dark grey "0" (7.0:1 on white).
+ZERO_FILL, ZERO_INK = "#FFFFFF", MUTED
 
 
-def slice_svg(i: int, d_out: int, d_in: int) -> str:
-    """Inline SVG of slice ``i`` of dy/dW: a ``(d_out, d_in)`` grid, row ``i`` non-zero."""
-    title = f"slice i={i}: dy_{i}/dW ({d_out}, {d_in})"
-    # About 8 px per character of 13 px monospace, so the title is never clipped.
-    width = max(d_in * _CELL, 8 * len(title)) + 2
-    height = _TITLE + d_out * _CELL + 2
+def slice_svg(i: int, d_out: int, d_in: int, font=None) -> str:
+    """Inline SVG of slice ``i`` of dy/dW: a ``(d_out, d_in)`` grid, row ``i`` non-zero.
+
+    ``font(px)`` maps a normal text size to the one drawn (the explorer's size control);
+    cells grow with the text so that ``x[l]`` always fits."""
+    font = font or (lambda px: px)
+    title_px, cell_px = font(14), font(13)
+    cell = max(_CELL, round(cell_px * 2.5))
+    head = 2 * title_px + 10      # two title lines above the grid
+    first, second = f"slice i={i}: ", f"dy_{i}/dW ({d_out}, {d_in})"
+    # About 0.6 em per character of monospace, so the title is never clipped.
+    width = max(d_in * cell, round(0.62 * title_px * len(second))) + 2
+    height = head + d_out * cell + 2
     parts = [f'<svg class="jacobian-slice" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" '
              f'xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="slice i={i} of dy/dW">',
-             f'<text x="1" y="15" font-size="13" font-family="monospace">{title}</text>']
+             f'<text x="1" y="{title_px}" font-size="{title_px}" font-family="monospace" '
+             f'fill="{INK}"><tspan>{first}</tspan><tspan x="1" dy="{title_px + 3}">'
+             f'{second}</tspan></text>']
     for row in range(d_out):
         for col in range(d_in):
-            x0, y0 = 1 + col * _CELL, _TITLE + row * _CELL
+            x0, y0 = 1 + col * cell, head + row * cell
             nonzero = row == i
-            fill = OKABE_ITO["blue"] if nonzero else "#EEEEEE"
-            ink = "#FFFFFF" if nonzero else "#777777"
+            fill = OKABE_ITO["blue"] if nonzero else ZERO_FILL
+            stroke = "#FFFFFF" if nonzero else ZERO_INK
+            ink = "#FFFFFF" if nonzero else ZERO_INK
             label = f"x[{col}]" if nonzero else "0"
             css = "jx-nonzero" if nonzero else "jx-zero"
-            parts.append(f'<rect class="{css}" x="{x0}" y="{y0}" width="{_CELL}" '
-                         f'height="{_CELL}" fill="{fill}" stroke="#FFFFFF"/>')
-            parts.append(f'<text x="{x0 + _CELL / 2}" y="{y0 + _CELL / 2 + 4}" '
-                         f'font-size="11" font-family="monospace" text-anchor="middle" '
+            parts.append(f'<rect class="{css}" x="{x0}" y="{y0}" width="{cell}" '
+                         f'height="{cell}" fill="{fill}" stroke="{stroke}"/>')
+            parts.append(f'<text x="{x0 + cell / 2}" y="{y0 + cell / 2 + cell_px / 3:.1f}" '
+                         f'font-size="{cell_px}" font-family="monospace" text-anchor="middle" '
                          f'fill="{ink}">{label}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -99,6 +115,19 @@ class JacobianExplorer(Explorer):
     """
 
     css_class = "jacobian-explorer"
+
+    #: The notebook's questions, one button each (numbers checked in the tests).
+    presets = (
+        ("d_in + 1", dict(d_in=4, d_out=2),
+         "8 non-zero entries, 2 more than at d_in = 3: one more input adds d_out of them, "
+         "one per slice."),
+        ("d_out + 1", dict(d_in=3, d_out=3),
+         "9 non-zero entries, 3 more than at d_out = 2 (d_in of them), and a third slice."),
+        ("d_out = 6", dict(d_in=3, d_out=6),
+         "18 of 108 entries are non-zero: a fraction 1/d_out = 1/6."),
+        ("one row each", dict(d_in=4, d_out=4),
+         "Slice i has one non-zero row, row i: output y_i depends only on row i of W."),
+    )
 
     def __init__(self, d_in=3, d_out=2, max_size=MAX_SIZE):
         super().__init__()
@@ -128,6 +157,13 @@ class JacobianExplorer(Explorer):
         d_in, d_out = self.d_in.value, self.d_out.value
         self.summary.value = ('<div style="font-family:monospace">'
                               + "<br>".join(summary_lines(d_out, d_in)) + "</div>")
-        self.slices.value = ('<div style="display:flex;flex-wrap:wrap;gap:14px">'
-                             + "".join(slice_svg(i, d_out, d_in) for i in range(d_out))
+        # Normal size: every slice on one row, shrunk to the width when needed. Large: the
+        # text keeps its size, so the slices wrap onto a second row instead.
+        wrap = "wrap" if self.size == "large" else "nowrap"
+        self.slices.value = (f'<div style="display:flex;flex-wrap:{wrap};gap:{_GAP}px;'
+                             f'align-items:flex-start">'
+                             + "".join(slice_svg(i, d_out, d_in, self.px)
+                                       .replace("<svg ", '<svg style="flex:0 1 auto;'
+                                                'min-width:0;height:auto" ', 1)
+                                       for i in range(d_out))
                              + "</div>")

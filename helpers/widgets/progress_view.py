@@ -45,6 +45,7 @@ class ProgressView(Explorer):
     """A "Refresh" button over the progress table of ``folder`` (default: work/)."""
 
     css_class = "course-progress"
+    size_control = False  # a table for one learner, not an explorer for a projector
 
     def __init__(self, folder: str | Path = "../work") -> None:
         super().__init__()

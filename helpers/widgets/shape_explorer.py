@@ -74,7 +74,7 @@ from helpers.bugzoo import BUGS
 from helpers.diagnose import diagnose_backward_function
 from helpers.linear import linear_backward
 from helpers.plots import OKABE_ITO
-from helpers.widgets.base import Explorer
+from helpers.widgets.base import ERROR_INK, INK, MUTED, Explorer
 
 #: Largest size a slider offers: four rows of 8 x 8 boxes still fit on a screen.
 MAX_SIZE = 8
@@ -82,14 +82,9 @@ MAX_SIZE = 8
 #: The dropdown's options: no bug, then the bug zoo in its order.
 BUG_OPTIONS = ("none", *BUGS)
 
-_CELL = 12       # pixels per array entry
-_SLOT = 118      # width reserved for one box and its label
-_GAP = 40        # width of an operator between two boxes
+_CELL = 7        # pixels per array entry: an 8 x 8 box is 56 px
+_GAP = 32        # width of an operator between two boxes, at the normal size
 _LEFT = 10
-_ROW_HEIGHT = 190
-_HEADER = 16     # baseline of a row's formula, below the row's top
-_LABEL = 36      # baseline of the box labels
-_BOX_TOP = 44    # boxes start here
 
 # Which array is which, by the symbols of its axes: the inner-dimension text names them.
 _DIMS = {
@@ -102,9 +97,11 @@ _DIMS = {
 _COLOUR = {"X": "blue", "W": "orange", "b": "reddish_purple", "Y": "sky_blue",
            "dL_dY": "sky_blue", "X_stale": "black",
            "dL_dX": "blue", "dL_dW": "orange", "dL_db": "reddish_purple"}
-_WRONG = OKABE_ITO["vermillion"]
-_MATCH = OKABE_ITO["bluish_green"]
-_SUM = OKABE_ITO["black"]
+# Text and lines in darker shades of Okabe-Ito vermillion and bluish green: 4.5:1 or more
+# on white (the pure colours reach 3.9:1 and 3.4:1).
+_WRONG = ERROR_INK          # 5.5:1
+_MATCH = "#00704F"          # 6.1:1
+_SUM = INK
 
 
 @dataclass(frozen=True)
@@ -186,6 +183,26 @@ class ShapeExplorer(Explorer):
 
     css_class = "shape-explorer"
 
+    #: The notebook's "Things to try", one button each (what they say is checked in the tests).
+    presets = (
+        ("transposed", dict(n=4, d_in=3, d_out=2, bug="transposed_weight_gradient"),
+         "dL_dW comes out (2, 3) where W is (3, 2): the shape check catches it."),
+        ("transposed, d_in = d_out", dict(n=4, d_in=3, d_out=3,
+                                          bug="transposed_weight_gradient"),
+         "The \u2717 stays, but the note says \"wrong values\": with a square W only the "
+         "values check can tell."),
+        ("mean/sum, n = 1", dict(n=1, d_in=3, d_out=2, bug="mean_sum_mismatch"),
+         "Dividing by n = 1 changes nothing: every gradient is right by luck, and nothing "
+         "catches the bug here."),
+        ("elementwise, d_in = 1", dict(n=4, d_in=1, d_out=2,
+                                       bug="elementwise_instead_of_matmul"),
+         "numpy accepts X * dL_dY, broadcasting (4, 1) and (4, 2) to (4, 2): no error, but "
+         "the shape check still sees (4, 2) where W is (1, 2)."),
+        ("all sizes 3", dict(n=3, d_in=3, d_out=3, bug="missing_transpose"),
+         "With every size equal the shapes catch nothing: each bug in the menu is caught "
+         "only by the values check."),
+    )
+
     def __init__(self, n=4, d_in=3, d_out=2, bug="none", seed=0) -> None:
         super().__init__()
         sizes = {name: int_in_range("ShapeExplorer", name, value, 1, MAX_SIZE)
@@ -219,9 +236,11 @@ class ShapeExplorer(Explorer):
         self.report = widgets.HTML()
         self.report.add_class("shape-explorer-report")
         controls = [self.n, self.d_in, self.d_out, self.bug]
-        self._finish(controls, [widgets.HBox([self.n, self.d_in]),
-                                widgets.HBox([self.d_out, self.bug]),
-                                self.diagram, self.report])
+        self.diagram.layout = widgets.Layout(flex="0 1 auto")
+        self.report.layout = widgets.Layout(flex="1 1 20em", min_width="16em")
+        # The report beside the rows of the diagram where the width allows.
+        self._finish(controls, [widgets.HBox([self.n, self.d_in, self.d_out, self.bug]),
+                                widgets.HBox([self.diagram, self.report])])
         # The base adds only ``css_class``; the class every explorer shares must be there too.
         if Explorer.css_class not in self.widget._dom_classes:
             self.widget.add_class(Explorer.css_class)
@@ -335,26 +354,43 @@ class ShapeExplorer(Explorer):
 
     # ------------------------------------------------------------------- SVG
 
+    def _geometry(self) -> dict:
+        """Sizes in pixels, all grown with the text (the size control): a box slot always
+        holds its longest label, ``X_stale.T (8, 8)``."""
+        label, title, op = self.px(12), self.px(13), self.px(16)
+        cell = _CELL if self.size == "normal" else round(_CELL * 1.4)
+        slot = max(MAX_SIZE * cell + 12, round(0.61 * label * 16))
+        box_top = title + label + 12
+        gap = max(_GAP, 2 * op)
+        inner = box_top + MAX_SIZE * cell + label + 3
+        # The notes on a wrong gradient sit in a column right of the results.
+        note_x = _LEFT + 3 * slot + 3 * gap + MAX_SIZE * cell + 8
+        return {"label": label, "title": title, "op": op, "cell": cell, "slot": slot,
+                "gap": gap, "header": title, "label_y": title + label + 6,
+                "box_top": box_top, "inner_y": inner, "row": inner + 7, "note_x": note_x,
+                "width": note_x + round(0.61 * label * 16) + _LEFT}
+
     def _svg(self, n, d_in, d_out, shapes, findings, alt) -> str:
+        g = self._geometry()
         sizes = {"n": n, "d_in": d_in, "d_out": d_out}
         parts = []
         # Row 0: the forward pass.
         top = 0
-        parts.append(_text(_LEFT, top + _HEADER, "Forward: Y = X @ W + b", "row-title",
-                           weight="bold"))
+        parts.append(_text(g, _LEFT, top + g["header"], "Forward: Y = X @ W + b", "row-title",
+                           weight="bold", size=g["title"]))
         boxes = [("X", shapes["X"]), "@", ("W", shapes["W"]), "+", ("b", (d_out,)), "=",
                  ("Y", (n, d_out))]
-        placed = self._place(boxes, top, parts)
-        parts.append(self._inner(placed[0], placed[1], top,
+        placed = self._place(g, boxes, top, parts)
+        parts.append(self._inner(g, placed[0], placed[1], top,
                                  extra=f"; b is added to each of the n = {n} rows"))
         # Rows 1..3: the backward pass, one returned gradient each.
         for row, name in enumerate(_ORDER, start=1):
-            top = row * _ROW_HEIGHT
+            top = row * g["row"]
             f = findings[name]
             buggy = f.rule != _RIGHT[name]
             title = f"{name} = {f.rule.text()}" + ("   (buggy line)" if buggy else "")
-            parts.append(_text(_LEFT, top + _HEADER, title, "row-title", weight="bold",
-                               fill=_WRONG if buggy else "#000000"))
+            parts.append(_text(g, _LEFT, top + g["header"], title, "row-title", weight="bold",
+                               fill=_WRONG if buggy else INK, size=g["title"]))
             rule = f.rule
             if rule.kind == "sum":
                 items = [(rule.a, shapes[rule.a]), f"sum(axis={rule.axis})"]
@@ -362,87 +398,91 @@ class ShapeExplorer(Explorer):
                 items = [(rule.a, shapes[rule.a]), "@" if rule.kind == "matmul" else "*",
                          (rule.b, shapes[rule.b])]
             items += ["=", f]
-            placed = self._place(items, top, parts)
+            placed = self._place(g, items, top, parts)
             if rule.kind == "matmul":
-                parts.append(self._inner(placed[0], placed[1], top))
+                parts.append(self._inner(g, placed[0], placed[1], top))
             elif rule.kind == "elementwise":
                 a, b = placed[0][1], placed[1][1]
                 msg = (f"elementwise: {shape_str(a)} and {shape_str(b)} broadcast to "
                        f"{shape_str(f.shape)}, no sum over the batch" if f.shape else
                        f"elementwise: {shape_str(a)} and {shape_str(b)} do not broadcast: "
                        f"no product")
-                parts.append(_text(_LEFT, top + _BOX_TOP + MAX_SIZE * _CELL + 30, msg,
-                                   "inner-dim", fill=_WRONG))
+                parts.append(_text(g, _LEFT, top + g["inner_y"], msg, "inner-dim",
+                                   fill=_WRONG))
             else:
-                parts.append(self._sum_note(placed[0], rule.axis, sizes, top))
-        width = _LEFT * 2 + 4 * _SLOT + 3 * _GAP
-        height = 4 * _ROW_HEIGHT
+                parts.append(self._sum_note(g, placed[0], rule.axis, sizes, top))
+        # The longest inner-dimension line must fit as well (about 0.61 em a character).
+        width = max(g["width"], _LEFT * 2 + round(0.61 * g["label"] * 72))
+        height = 4 * g["row"]
         label = html.escape(alt, quote=True)
         return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
                 f'height="{height}" viewBox="0 0 {width} {height}" aria-label="{label}" '
                 f'style="max-width:100%;height:auto;font-family:monospace">'
                 f'<title>{html.escape(alt)}</title>' + "".join(parts) + "</svg>")
 
-    def _place(self, items, top, parts):
+    def _place(self, g, items, top, parts):
         """Draw boxes and operators left to right; return the boxes' (name, shape, x, y)."""
         x = _LEFT
         placed = []
         for item in items:
             if isinstance(item, str):
-                gap = _GAP if len(item) == 1 else 2 * _GAP
-                parts.append(_text(x + gap / 2, top + _BOX_TOP + 24, item, "operator",
-                                   anchor="middle", size=16 if len(item) == 1 else 12))
+                gap = g["gap"] if len(item) == 1 else 2 * g["gap"]
+                parts.append(_text(g, x + gap / 2, top + g["box_top"] + 2 * g["cell"] + 6,
+                                   item, "operator", anchor="middle",
+                                   size=g["op"] if len(item) == 1 else g["label"]))
                 x += gap
                 continue
             if isinstance(item, _Finding):
-                parts.append(self._result(item, x, top))
-                placed.append((item.name, item.shape, x, top + _BOX_TOP))
+                parts.append(self._result(g, item, x, top))
+                placed.append((item.name, item.shape, x, top + g["box_top"]))
             else:
                 name, shape = item
                 base = name.split(".")[0]
-                parts.append(_box(x, top + _BOX_TOP, shape, OKABE_ITO[_COLOUR[base]]))
-                parts.append(_text(x, top + _LABEL, f"{name} {shape_str(shape)}",
+                parts.append(_box(g, x, top + g["box_top"], shape, OKABE_ITO[_COLOUR[base]]))
+                parts.append(_text(g, x, top + g["label_y"], f"{name} {shape_str(shape)}",
                                    "shape-label"))
-                placed.append((name, shape, x, top + _BOX_TOP))
-            x += _SLOT
+                placed.append((name, shape, x, top + g["box_top"]))
+            x += g["slot"]
         return placed
 
-    def _result(self, f: _Finding, x, top) -> str:
-        y = top + _BOX_TOP
+    def _result(self, g, f: _Finding, x, top) -> str:
+        y = top + g["box_top"]
+        line = g["label"] + 3
         colour = OKABE_ITO[_COLOUR[f.name]]
         if f.status == "error":
-            return (_text(x, top + _LABEL, f"{f.name}: ValueError", "shape-label shape-wrong",
-                          fill=_WRONG)
-                    + _text(x, y + 16, "no result:", "shape-note", fill=_WRONG)
-                    + _text(x, y + 30, f"expected {shape_str(f.expected)}", "shape-note",
-                            fill=_WRONG))
+            return (_text(g, x, top + g["label_y"], f"{f.name}: ValueError",
+                          "shape-label shape-wrong", fill=_WRONG)
+                    + _text(g, x, y + line, "no result:", "shape-note", fill=_WRONG)
+                    + _text(g, x, y + 2 * line, f"expected {shape_str(f.expected)}",
+                            "shape-note", fill=_WRONG))
         if f.status in ("ok", "harmless"):
             note = ("" if f.status == "ok" else
-                    _text(x, y + _box_height(f.shape) + 14, "right by luck", "shape-note"))
-            return (_box(x, y, f.shape, colour)
-                    + _text(x, top + _LABEL, f"{f.name} {shape_str(f.shape)}", "shape-label")
+                    _text(g, g["note_x"], y + line, "right by luck", "shape-note"))
+            return (_box(g, x, y, f.shape, colour)
+                    + _text(g, x, top + g["label_y"], f"{f.name} {shape_str(f.shape)}",
+                            "shape-label")
                     + note)
         # Wrong: a dashed ghost of the expected shape, the actual box marked on top.
         note = (f"expected {shape_str(f.expected)}" if f.status == "wrong_shape"
                 else "wrong values")
-        ghost = _box(x, y, f.expected, "#FFFFFF", stroke="#777777", dash="3,3", opacity=0)
-        actual = _box(x, y, f.shape, _WRONG, stroke=_WRONG, dash="6,3", width=3)
-        bottom = y + max(_box_height(f.shape), _box_height(f.expected)) + 14
+        ghost = _box(g, x, y, f.expected, "#FFFFFF", stroke=MUTED, dash="3,3", opacity=0)
+        actual = _box(g, x, y, f.shape, _WRONG, stroke=_WRONG, dash="6,3", width=3)
         return (ghost + actual
-                + _text(x, top + _LABEL, f"{f.name} {shape_str(f.shape)} \u2717",
+                + _text(g, x, top + g["label_y"], f"{f.name} {shape_str(f.shape)} \u2717",
                         "shape-label shape-wrong", fill=_WRONG)
-                + _text(x, bottom, note, "shape-note", fill=_WRONG))
+                + _text(g, g["note_x"], y + line, note, "shape-note", fill=_WRONG))
 
     @staticmethod
-    def _inner(left, right, top, extra="") -> str:
+    def _inner(g, left, right, top, extra="") -> str:
         """Highlight the inner dimension of ``left @ right``: columns of one, rows of the other."""
         (lname, lshape, lx, ly), (rname, rshape, rx, ry) = left, right
         lsym, rsym = _DIMS[lname][1], _DIMS[rname][0]
         match = lshape[1] == rshape[0]
         colour, dash = (_MATCH, "") if match else (_WRONG, "5,3")
+        cell = g["cell"]
         # Left factor: its top edge spans its columns; right factor: its left edge its rows.
-        lines = (_line(lx, ly, lx + lshape[1] * _CELL, ly, colour, dash)
-                 + _line(rx, ry, rx, ry + rshape[0] * _CELL, colour, dash))
+        lines = (_line(lx, ly, lx + lshape[1] * cell, ly, colour, dash)
+                 + _line(rx, ry, rx, ry + rshape[0] * cell, colour, dash))
         if match and lsym == rsym:
             msg = f"inner: {lsym} = {lshape[1]}"
         elif match:
@@ -450,22 +490,21 @@ class ShapeExplorer(Explorer):
                    f"sizes)")
         else:
             msg = f"inner: {lshape[1]} \u2260 {rshape[0]} ({lsym} vs {rsym}): no product"
-        baseline = top + _BOX_TOP + MAX_SIZE * _CELL + 30
-        return lines + _text(_LEFT, baseline, f"{lname} @ {rname}: {msg}{extra}", "inner-dim",
-                             fill=colour)
+        return lines + _text(g, _LEFT, top + g["inner_y"], f"{lname} @ {rname}: {msg}{extra}",
+                             "inner-dim", fill=colour)
 
     @staticmethod
-    def _sum_note(box, axis, sizes, top) -> str:
+    def _sum_note(g, box, axis, sizes, top) -> str:
         name, shape, x, y = box
         sym = _DIMS[name][axis]
         what = "rows" if axis == 0 else "columns"
+        cell = g["cell"]
         if axis == 0:
-            edge = _line(x, y, x, y + shape[0] * _CELL, _SUM, "2,2")
+            edge = _line(x, y, x, y + shape[0] * cell, _SUM, "2,2")
         else:
-            edge = _line(x, y, x + shape[1] * _CELL, y, _SUM, "2,2")
-        fill = "#000000" if axis == 0 else _WRONG
-        baseline = top + _BOX_TOP + MAX_SIZE * _CELL + 30
-        return edge + _text(_LEFT, baseline,
+            edge = _line(x, y, x + shape[1] * cell, y, _SUM, "2,2")
+        fill = INK if axis == 0 else _WRONG
+        return edge + _text(g, _LEFT, top + g["inner_y"],
                             f"sum over axis {axis}: the {sym} = {sizes[sym]} {what}",
                             "inner-dim", fill=fill)
 
@@ -478,17 +517,18 @@ def _num(value) -> str:
 
 # ------------------------------------------------------------ SVG primitives
 
-def _box_height(shape) -> int:
-    return (shape[0] if len(shape) == 2 else 1) * _CELL
+def _box_height(g, shape) -> int:
+    return (shape[0] if len(shape) == 2 else 1) * g["cell"]
 
 
-def _box(x, y, shape, fill, stroke="#000000", dash="", width=1, opacity=0.35) -> str:
+def _box(g, x, y, shape, fill, stroke=INK, dash="", width=1, opacity=0.35) -> str:
     """A ``shape`` box at (x, y), one cell per entry; a 1-D array is one row of cells."""
+    cell = g["cell"]
     rows, cols = (shape if len(shape) == 2 else (1, shape[0]))
-    w, h = cols * _CELL, rows * _CELL
-    grid = "".join(f'<line x1="{x + c * _CELL}" y1="{y}" x2="{x + c * _CELL}" y2="{y + h}" '
+    w, h = cols * cell, rows * cell
+    grid = "".join(f'<line x1="{x + c * cell}" y1="{y}" x2="{x + c * cell}" y2="{y + h}" '
                    f'stroke="#FFFFFF" stroke-width="1"/>' for c in range(1, cols))
-    grid += "".join(f'<line x1="{x}" y1="{y + r * _CELL}" x2="{x + w}" y2="{y + r * _CELL}" '
+    grid += "".join(f'<line x1="{x}" y1="{y + r * cell}" x2="{x + w}" y2="{y + r * cell}" '
                     f'stroke="#FFFFFF" stroke-width="1"/>' for r in range(1, rows))
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     return (f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}" '
@@ -503,6 +543,7 @@ def _line(x1, y1, x2, y2, colour, dash="") -> str:
             f'stroke-width="4"{dash_attr}/>')
 
 
-def _text(x, y, text, css, fill="#000000", anchor="start", size=12, weight="normal") -> str:
+def _text(g, x, y, text, css, fill=INK, anchor="start", size=None, weight="normal") -> str:
+    size = g["label"] if size is None else size
     return (f'<text class="{css}" x="{x}" y="{y}" font-size="{size}" fill="{fill}" '
             f'text-anchor="{anchor}" font-weight="{weight}">{html.escape(text)}</text>')

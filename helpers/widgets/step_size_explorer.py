@@ -67,7 +67,10 @@ import numpy as np
 
 from helpers._checks import int_in_range
 from helpers.plots import OKABE_ITO
-from helpers.widgets.base import Explorer
+from helpers.widgets.base import INK, MUTED, Explorer
+
+#: The current step's marker: a dark orange (4.8:1 on white), outlined in black.
+MARKER = "#B35900"
 
 #: Slider range for log10(h).
 LOG_H_MIN, LOG_H_MAX = -14, -1
@@ -84,9 +87,8 @@ DTYPES = ("float64", "float32")
 #: Relative errors below this are drawn at this height (a log axis has no zero).
 PLOT_FLOOR = 1e-17
 
-# Plot geometry in pixels: the axes box and the decades shown on the error axis.
-_W, _H = 460, 280
-_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 14, 44
+# Plot size in pixels at the normal text size, and the decades shown on the error axis.
+_W, _H = 520, 300
 _Y_MIN, _Y_MAX = -17, 1
 
 
@@ -142,6 +144,28 @@ class StepSizeExplorer(Explorer):
 
     css_class = "step-size-explorer"
 
+    #: The notebook's "Things to try", one button each (numbers checked in the tests).
+    presets = (
+        ("1. central, float64",
+         dict(log_h=-5, scheme="central", dtype="float64", function="x^3 at x = 1.5"),
+         "Down to the best step, 1e-05, the error falls about a hundredfold per step "
+         "(slope 2); below it, round-off makes the error climb again."),
+        ("2. forward",
+         dict(log_h=-8, scheme="forward", dtype="float64", function="x^3 at x = 1.5"),
+         "Forward differences gain only tenfold per step (slope 1), and the best step moves "
+         "to 1e-08."),
+        ("3. float32",
+         dict(log_h=-2, scheme="central", dtype="float32", function="x^3 at x = 1.5"),
+         "In float32 the best step is 1e-02; from 1e-08 down x + h rounds to x, so the "
+         "estimate is 0."),
+        ("4a. sin(x)",
+         dict(log_h=-5, scheme="central", dtype="float64", function="sin(x) at x = 1"),
+         "The same V shape for sin: best step 1e-05 again, with other constants."),
+        ("4b. exp(x)",
+         dict(log_h=-5, scheme="central", dtype="float64", function="exp(x) at x = 0.5"),
+         "And for exp: best step 1e-05, relative error 1.2e-11."),
+    )
+
     def __init__(self, log10_h=-5, scheme="central", dtype="float64",
                  function="x^3 at x = 1.5"):
         super().__init__()
@@ -167,9 +191,13 @@ class StepSizeExplorer(Explorer):
         self.plot = widgets.HTML()
         self.plot.add_class("step-size-plot")
         heading = widgets.HTML("<b>Finite-difference error against the step size h</b>")
+        self.readout.layout = widgets.Layout(flex="1 1 24em", min_width="18em")
+        self.plot.layout = widgets.Layout(flex="0 1 auto")
         self._finish([self.log_h, self.scheme, self.dtype, self.function],
-                     [heading, widgets.HBox([self.log_h, self.scheme]),
-                      widgets.HBox([self.dtype, self.function]), self.readout, self.plot])
+                     [heading,
+                      widgets.HBox([self.log_h, self.scheme, self.dtype, self.function]),
+                      # The plot beside its readout where the width allows.
+                      widgets.HBox([self.readout, self.plot])])
         # The base adds only ``css_class``; the shared class must be there as well.
         if Explorer.css_class not in self.widget._dom_classes:
             self.widget.add_class(Explorer.css_class)
@@ -210,54 +238,83 @@ class StepSizeExplorer(Explorer):
         other = SCHEMES[1 - SCHEMES.index(scheme)]
         self.plot.value = self._svg(curve, self.curve(other), k, scheme, other)
 
+    def _geometry(self) -> dict:
+        """Plot size and margins in pixels, grown with the text so no label leaves the frame."""
+        tick, label = self.px(12), self.px(14)
+        # The plot keeps its size (so it still fits beside the readout); the margins grow.
+        return {"tick": tick, "label": label, "W": _W, "H": _H,
+                "left": round(tick * 0.62 * 6) + 2 * label, "right": 16,
+                "top": 2 * label + 12, "bottom": tick + label + 22}
+
     @staticmethod
-    def _xy(k: float, err: float) -> tuple[float, float]:
-        width, height = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
+    def _xy(k: float, err: float, g: dict) -> tuple[float, float]:
+        width = g["W"] - g["left"] - g["right"]
+        height = g["H"] - g["top"] - g["bottom"]
         u = (k - LOG_H_MIN) / (LOG_H_MAX - LOG_H_MIN)
         e = min(max(math.log10(max(err, PLOT_FLOOR)), _Y_MIN), _Y_MAX)
         v = (e - _Y_MIN) / (_Y_MAX - _Y_MIN)
-        return round(_LEFT + u * width, 1), round(_TOP + (1 - v) * height, 1)
+        return round(g["left"] + u * width, 1), round(g["top"] + (1 - v) * height, 1)
 
     def _svg(self, curve: dict, other_curve: dict, k: int, scheme: str, other: str) -> str:
-        blue, orange, grey = OKABE_ITO["blue"], OKABE_ITO["orange"], "#888888"
-        bottom, right = _H - _BOTTOM, _W - _RIGHT
-        parts = [f'<svg class="step-size-svg" width="{_W}" height="{_H}" '
+        g = self._geometry()
+        tick, label, W, H = g["tick"], g["label"], g["W"], g["H"]
+        left, top = g["left"], g["top"]
+        blue, grey = OKABE_ITO["blue"], MUTED
+        bottom, right = H - g["bottom"], W - g["right"]
+        parts = [f'<svg class="step-size-svg" width="{W}" height="{H}" '
+                 f'viewBox="0 0 {W} {H}" '
                  f'xmlns="http://www.w3.org/2000/svg" role="img" font-family="sans-serif" '
                  f'aria-label="relative error against step size h, log-log">',
-                 f'<rect x="{_LEFT}" y="{_TOP}" width="{right - _LEFT}" '
-                 f'height="{bottom - _TOP}" fill="none" stroke="{grey}"/>']
+                 f'<rect x="{left}" y="{top}" width="{right - left}" '
+                 f'height="{bottom - top}" fill="none" stroke="{grey}"/>']
         for j in range(LOG_H_MIN, LOG_H_MAX + 1, 2):
-            px, _ = self._xy(j, 1.0)
+            px, _ = self._xy(j, 1.0, g)
             parts.append(f'<line x1="{px}" y1="{bottom}" x2="{px}" y2="{bottom + 4}" '
-                         f'stroke="{grey}"/><text x="{px}" y="{bottom + 16}" font-size="10" '
-                         f'text-anchor="middle">{fmt_h(j)}</text>')
+                         f'stroke="{grey}"/><text x="{px}" y="{bottom + 6 + tick}" '
+                         f'font-size="{tick}" text-anchor="middle" fill="{INK}">'
+                         f'{fmt_h(j)}</text>')
         for e in range(_Y_MIN + 1, _Y_MAX + 1, 4):
-            _, py = self._xy(LOG_H_MIN, 10.0 ** e)
-            parts.append(f'<line x1="{_LEFT - 4}" y1="{py}" x2="{_LEFT}" y2="{py}" '
-                         f'stroke="{grey}"/><text x="{_LEFT - 6}" y="{py + 3}" font-size="10" '
-                         f'text-anchor="end">1e{e:+03d}</text>')
-        parts.append(f'<text x="{(_LEFT + right) / 2}" y="{_H - 6}" font-size="12" '
-                     f'text-anchor="middle">step size h</text>')
-        parts.append(f'<text x="12" y="{(_TOP + bottom) / 2}" font-size="12" '
-                     f'text-anchor="middle" transform="rotate(-90 12 {(_TOP + bottom) / 2})">'
-                     f'relative error</text>')
-        for css, data, colour, dash in (("step-size-other", other_curve, grey, "5 4"),
+            _, py = self._xy(LOG_H_MIN, 10.0 ** e, g)
+            parts.append(f'<line x1="{left - 4}" y1="{py}" x2="{left}" y2="{py}" '
+                         f'stroke="{grey}"/><text x="{left - 6}" y="{py + tick / 3:.1f}" '
+                         f'font-size="{tick}" text-anchor="end" fill="{INK}">1e{e:+03d}</text>')
+        parts.append(f'<text x="{(left + right) / 2}" y="{H - 6}" font-size="{label}" '
+                     f'text-anchor="middle" fill="{INK}">step size h</text>')
+        mid = (top + bottom) / 2
+        parts.append(f'<text x="{label}" y="{mid}" font-size="{label}" text-anchor="middle" '
+                     f'fill="{INK}" transform="rotate(-90 {label} {mid})">relative error</text>')
+        for css, data, colour, dash in (("step-size-other", other_curve, grey, "6 4"),
                                         ("step-size-curve", curve, blue, "none")):
             points = " ".join(f"{px},{py}" for px, py in
-                              (self._xy(j, e) for j, e in sorted(data.items())))
+                              (self._xy(j, e, g) for j, e in sorted(data.items())))
             parts.append(f'<polyline class="{css}" points="{points}" fill="none" '
-                         f'stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>')
-        parts.append(f'<text x="{right - 4}" y="{_TOP + 14}" font-size="11" text-anchor="end" '
-                     f'fill="{blue}">{scheme} (solid)</text>')
-        parts.append(f'<text x="{right - 4}" y="{_TOP + 28}" font-size="11" text-anchor="end" '
-                     f'fill="{grey}">{other} (dashed)</text>')
-        px, py = self._xy(k, curve[k])
-        anchor = "start" if k < (LOG_H_MIN + LOG_H_MAX) / 2 else "end"
-        dx = 9 if anchor == "start" else -9
-        parts.append(f'<circle class="step-size-marker" cx="{px}" cy="{py}" r="6" '
-                     f'fill="{orange}" stroke="#000000"/>')
-        parts.append(f'<text class="step-size-marker-label" x="{px + dx}" y="{py - 8}" '
-                     f'font-size="12" text-anchor="{anchor}">h = {fmt_h(k)}: '
-                     f'{fmt_error(curve[k])}</text>')
+                         f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
+        # The legend sits above the frame, so it never covers the curves.
+        parts.append(f'<line x1="{left}" y1="{label + 2 - label / 3:.1f}" x2="{left + 26}" '
+                     f'y2="{label + 2 - label / 3:.1f}" stroke="{blue}" stroke-width="2.5"/>'
+                     f'<text x="{left + 32}" y="{label + 2}" font-size="{label}" '
+                     f'fill="{INK}">{scheme} (solid)</text>')
+        lx = left + 32 + round(0.6 * label * 16)
+        parts.append(f'<line x1="{lx}" y1="{label + 2 - label / 3:.1f}" x2="{lx + 26}" '
+                     f'y2="{label + 2 - label / 3:.1f}" stroke="{grey}" stroke-width="2.5" '
+                     f'stroke-dasharray="6 4"/><text x="{lx + 32}" y="{label + 2}" '
+                     f'font-size="{label}" fill="{INK}">{other} (dashed)</text>')
+        px, py = self._xy(k, curve[k], g)
+        text = f"h = {fmt_h(k)}: {fmt_error(curve[k])}"
+        span = 0.6 * label * len(text)  # bold sans-serif, generously
+        # Right of the marker when the text fits there, else left of it: inside the frame.
+        anchor = "start" if px + 10 + span <= right else "end"
+        dx = 10 if anchor == "start" else -10
+        if anchor == "end":
+            px_text = max(px - 10, left + span)
+            dx = px_text - px
+        # The label stays inside the frame: below the marker when it is near the top.
+        ty = py - 10 if py - 10 - label >= top else py + 10 + label
+        ty = min(ty, bottom - 4)
+        parts.append(f'<circle class="step-size-marker" cx="{px}" cy="{py}" r="7" '
+                     f'fill="{MARKER}" stroke="{INK}" stroke-width="1.5"/>')
+        parts.append(f'<text class="step-size-marker-label" x="{px + dx}" y="{ty}" '
+                     f'font-size="{label}" text-anchor="{anchor}" fill="{INK}" '
+                     f'font-weight="bold">{text}</text>')
         parts.append("</svg>")
         return "".join(parts)

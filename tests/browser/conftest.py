@@ -113,13 +113,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _course_overrides() -> Path:
+    """Write the course's JupyterLab settings into this environment's overrides file, as
+    `make lab` and Binder's postBuild do (tools/lab.py): the tests then see what a
+    learner sees, the news question switched off by the course and not by the tests."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_lab", ROOT / "tools" / "lab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write_overrides()
+
+
 def _lab_settings(config_dir: Path) -> None:
     """Settings of the throw-away config dir: never save a notebook the tests ran (so the
-    repository's notebooks stay as committed), and no news or update checks."""
+    repository's notebooks stay as committed), and no update checks. The news setting
+    comes from the course's overrides (:func:`_course_overrides`), as for a learner."""
     settings = config_dir / "lab" / "user-settings" / "@jupyterlab"
     for plugin, values in {
         "docmanager-extension/plugin": {"autosave": False},
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "apputils-extension/notification": {"checkForUpdates": False},
     }.items():
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,6 +160,7 @@ def lab(tmp_path_factory, request):
     home = tmp_path_factory.mktemp("jupyterlab")
     config, data, runtime = home / "config", home / "data", home / "runtime"
     _lab_settings(config)
+    _course_overrides()
     env = dict(os.environ)
     env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_DATA_DIR=str(data),
                JUPYTER_RUNTIME_DIR=str(runtime), IPYTHONDIR=str(home / "ipython"))

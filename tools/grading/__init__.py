@@ -1,0 +1,1 @@
+"""Safe autograding for the course: the sandbox, the guard, the tamper scan (see tools/grade.py)."""
