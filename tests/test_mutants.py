@@ -110,7 +110,10 @@ def _fresh_main(shell) -> None:
 @functools.cache
 def _snapshots(stem: str) -> dict[str, dict]:
     """Run notebook ``stem`` once; the namespace just before each exercise's solution cell."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib
+
+    # in this process only: an environment variable would reach the kernels nbval starts later
+    matplotlib.use("Agg")
     from IPython.core.interactiveshell import InteractiveShell
 
     path = next(p for p in NOTEBOOKS if p.stem == stem)

@@ -7,8 +7,10 @@ import ipywidgets as widgets
 import pytest
 
 from helpers.widgets import base
+from helpers.widgets.backward_stepper import BackwardStepper
 from helpers.widgets.base import ERROR_CLASS, EXPLORER_CLASS, LARGE_CLASS
 from helpers.widgets.gradient_flow import GradientFlowExplorer
+from helpers.widgets.im2col_explorer import Im2colExplorer
 from helpers.widgets.jacobian_explorer import JacobianExplorer
 from helpers.widgets.shape_explorer import ShapeExplorer
 from helpers.widgets.step_size_explorer import StepSizeExplorer
@@ -18,6 +20,8 @@ EXPLORERS = {
     "shape-explorer": ShapeExplorer,
     "step-size-explorer": StepSizeExplorer,
     "gradient-flow-explorer": GradientFlowExplorer,
+    "backward-stepper": BackwardStepper,
+    "im2col-explorer": Im2colExplorer,
 }
 
 

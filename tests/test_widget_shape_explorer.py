@@ -22,8 +22,10 @@ TOP = 8  # the sliders' maximum, as promised in the module docstring
 
 def texts(explorer, css: str) -> list[str]:
     """Contents of the SVG's <text> elements whose class list contains ``css``."""
-    found = re.findall(r'<text class="([^"]*)"[^>]*>([^<]*)</text>', explorer.diagram.value)
-    return [html.unescape(body) for classes, body in found if css in classes.split()]
+    found = re.findall(r'<text class="([^"]*)"[^>]*>(.*?)</text>', explorer.diagram.value)
+    # A long text is broken into <tspan> lines that join back into it.
+    return [html.unescape(re.sub(r"<[^>]+>", "", body)) for classes, body in found
+            if css in classes.split()]
 
 
 def report(explorer) -> str:
@@ -47,8 +49,8 @@ def right_labels(n: int, d_in: int, d_out: int) -> list[str]:
 def assert_right(explorer, n: int, d_in: int, d_out: int) -> None:
     assert texts(explorer, "shape-label") == right_labels(n, d_in, d_out)
     inner = texts(explorer, "inner-dim")
-    assert inner[0].startswith(f"X @ W: inner: d_in = {d_in};")
-    assert inner[1:] == [f"X.T @ dL_dY: inner: n = {n}", f"dL_dY @ W.T: inner: d_out = {d_out}",
+    assert inner[0].startswith(f"inner: d_in = {d_in};")
+    assert inner[1:] == [f"inner: n = {n}", f"inner: d_out = {d_out}",
                          f"sum over axis 0: the n = {n} rows"]
     assert texts(explorer, "shape-wrong") == []
     text = report(explorer)
@@ -230,8 +232,7 @@ def test_buggy_lines_are_shown():
 
 def test_mismatched_inner_dimension_is_named():
     explorer = ShapeExplorer(bug="missing_transpose")
-    assert "dL_dY @ W: inner: 2 \u2260 3 (d_out vs d_in): no product" in texts(explorer,
-                                                                              "inner-dim")
+    assert "inner: 2 \u2260 3 (d_out vs d_in): no product" in texts(explorer, "inner-dim")
 
 
 def test_square_shapes_hide_every_bug_from_the_shapes():
@@ -308,3 +309,88 @@ def test_a_broken_update_shows_in_the_error_area():
 def test_bad_arguments_are_refused_with_a_clear_message(kwargs, error):
     with pytest.raises(error, match="ShapeExplorer"):
         ShapeExplorer(**kwargs)
+
+
+# -------------------------------------------------------------------- layout
+
+def placed(explorer, css: str) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each SVG <text> whose class list contains ``css``, in order."""
+    found = re.findall(r'<text class="([^"]*)" x="([^"]+)" y="([^"]+)"[^>]*>(.*?)</text>',
+                       explorer.diagram.value)
+    return [(float(x), float(y), html.unescape(re.sub(r"<[^>]+>", "", body)))
+            for classes, x, y, body in found if css in classes.split()]
+
+
+def svg_height(explorer) -> float:
+    return float(re.search(r'<svg[^>]* height="([\d.]+)"', explorer.diagram.value).group(1))
+
+
+@pytest.mark.parametrize("bug", ["none", *BUGS])
+@pytest.mark.parametrize("sizes", [(4, 3, 2), (3, 3, 3), (1, 3, 2), (TOP, TOP, TOP),
+                                   (4, 1, 2)])
+def test_the_report_is_drawn_beside_the_row_it_concerns(bug, sizes):
+    explorer = ShapeExplorer(bug=bug)
+    set_sizes(explorer, *sizes)
+    rows = [y for _, y, _ in placed(explorer, "row-title")]
+    assert len(rows) == 4 and rows == sorted(rows)
+    report_lines = placed(explorer, "row-report")
+    drawn = "".join(text for _, _, text in report_lines)
+    lines = explorer.summary().splitlines()
+    # The first sentence beside the forward row (above the first gradient's row).
+    assert drawn.startswith(lines[0]) and report_lines[0][1] < rows[1]
+    if bug == "none":
+        assert drawn == lines[0] + lines[1]
+    else:
+        # How the bug is caught, then the diagnosis, starting beside the first row marked
+        # wrong (or right by luck).
+        assert drawn == lines[0] + lines[3] + lines[4]
+        marked = [y for _, y, _ in placed(explorer, "shape-wrong") + placed(explorer,
+                                                                          "shape-note")]
+        row = max(k for k, top in enumerate(rows) if top <= min(marked))
+        end = rows[row + 1] if row + 1 < 4 else svg_height(explorer)
+        caught = next(y for _, y, text in report_lines
+                      if text.startswith(("Caught", "Not caught")))
+        assert rows[row] < caught < end, (bug, sizes, rows, caught)
+    # One line each, in one column, never on a title line.
+    ys = [y for _, y, _ in report_lines]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)
+    assert len({x for x, _, _ in report_lines}) == 1
+    assert not set(ys) & set(rows)
+
+
+@pytest.mark.parametrize("bug", ["none", *BUGS])
+def test_nothing_moves_while_a_slider_does(bug):
+    """The rows and the report's column stay where they are, whatever the sizes."""
+    explorer = ShapeExplorer(bug=bug)
+    columns, rows = set(), set()
+    for sizes in itertools.product([1, TOP], repeat=3):
+        set_sizes(explorer, *sizes)
+        columns |= {x for x, _, _ in placed(explorer, "row-report")}
+        rows.add(tuple(y for _, y, _ in placed(explorer, "row-title")))
+    assert len(columns) == 1 and len(rows) == 1
+
+
+@pytest.fixture
+def large():
+    from helpers.widgets.base import set_size
+    set_size("large")
+    try:
+        yield
+    finally:
+        set_size("normal")
+
+
+@pytest.mark.parametrize("bug", ["none", *BUGS])
+def test_large_text_is_16_px_and_the_diagram_stays_short(large, bug):
+    explorer = ShapeExplorer(bug=bug)
+    assert explorer.size == "large"
+    for sizes in itertools.product([1, TOP], repeat=3):
+        set_sizes(explorer, *sizes)
+        svg = explorer.diagram.value
+        fonts = [int(px) for px in re.findall(r'font-size="(\d+)"', svg)]
+        assert fonts and min(fonts) >= 16
+        # Drawn at its own width (1080 px) on a 1280 px screen, so nothing shrinks; 4 rows
+        # and the report beside them leave room for the controls in 600 px.
+        assert re.search(r'<svg[^>]* width="1080"', svg)
+        assert svg_height(explorer) <= 500, (bug, sizes, svg_height(explorer))
+    assert explorer.errors == []

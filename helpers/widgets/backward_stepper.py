@@ -22,7 +22,10 @@ CSS classes:
 - ``backward-stepper-next`` (Button ``next step``), ``backward-stepper-back``
   (Button ``back``) and ``backward-stepper-reset`` (Button ``reset``): move the
   slider by +1, -1, or to 0. ``next step`` is disabled at the last step,
-  ``back`` and ``reset`` at step 0.
+  ``back`` at step 0, ``reset`` at step 0 of the starting graph. ``reset`` is also
+  the explorer's ``course-reset`` (it brings the graph back to the starting one
+  too, and hides the preset note): the stepper has one reset button, not two.
+- ``course-preset``: one Button per entry of :data:`PRESETS`, in the lecturer's row.
 - ``backward-stepper-readout``: HTML with the facts as plain text, one per line:
 
   * ``step 1 of 10: the gradient has arrived at loss (softmax_cross_entropy)``
@@ -132,6 +135,17 @@ GRAPHS = {
     "one linear layer (notebook 00)": _one_linear_layer,
 }
 
+#: The "Things to try" of notebook 11 as preset buttons: (label, controls, what to notice).
+PRESETS = (
+    ("first transposes", {"graph": "two-layer MLP", "step": 4},
+     "Step 4: the gradient of A1 @ W2 flows to A1 as g @ W2.T and to W2 as A1.T @ g, "
+     "the first transposes of the pass."),
+    ("weight used twice", {"graph": "a weight used twice", "step": 8},
+     "W is used 2 times, so its gradient is the sum of 2 contributions, one per use."),
+    ("one linear layer", {"graph": "one linear layer (notebook 00)", "step": 5},
+     "The worked example of the first notebook: after 5 steps dL/dW = X.T @ g has arrived."),
+)
+
 
 def _summed_axes(g_shape: tuple, shape: tuple) -> tuple:
     extra = len(g_shape) - len(shape)
@@ -204,6 +218,7 @@ class BackwardStepper(Explorer):
     """
 
     css_class = "backward-stepper"
+    presets = PRESETS
 
     def __init__(self, graph="two-layer MLP", step=0):
         super().__init__()
@@ -226,9 +241,10 @@ class BackwardStepper(Explorer):
         self.reset_button.add_class("backward-stepper-reset")
         self.next_button.on_click(lambda _: self._move(self.step.value + 1))
         self.back_button.on_click(lambda _: self._move(self.step.value - 1))
-        self.reset_button.on_click(lambda _: self._move(0))
-        # Registered before _finish's observer: a new graph starts at step 0.
-        self.graph.observe(lambda _: setattr(self.step, "value", 0), names="value")
+        self.reset_button.on_click(lambda _: self.reset())
+        # Registered before _finish's observer: a new graph starts at step 0, and the
+        # slider's range follows at once (a preset then sets a step of the new graph).
+        self.graph.observe(self._on_graph, names="value")
         self.readout = widgets.HTML()
         self.readout.add_class("backward-stepper-readout")
         self.plot = widgets.HTML()
@@ -238,6 +254,26 @@ class BackwardStepper(Explorer):
                      [heading, widgets.HBox([self.graph, self.step]),
                       widgets.HBox([self.back_button, self.next_button, self.reset_button]),
                       self.readout, self.plot])
+
+    def _lecturer_row(self, controls):
+        own = self.reset_button
+        row = super()._lecturer_row(controls)
+        # One reset button: the stepper's own "reset" also does the lecturer's Reset.
+        row.children = tuple(child for child in row.children if child is not self.reset_button)
+        self.reset_button = own
+        own.add_class("course-reset")
+        self.defaults["step"] = 0  # the start of a stepper is before the backward pass
+        return row
+
+    def _on_graph(self, change) -> None:
+        self.step.value = 0
+        try:
+            self._build(change["new"])
+        except Exception:  # noqa: BLE001 - update() builds it again and shows the error
+            self._graph_name = None
+            return
+        self._graph_name = change["new"]
+        self.step.max = len(self.steps)
 
     def _build(self, graph: str) -> None:
         self.loss = GRAPHS[graph]()
@@ -289,7 +325,9 @@ class BackwardStepper(Explorer):
         if not 0 <= k <= len(self.steps):
             raise ValueError(f"BackwardStepper: step {k} is outside 0..{len(self.steps)}")
         self.next_button.disabled = k >= len(self.steps)
-        self.back_button.disabled = self.reset_button.disabled = k <= 0
+        self.back_button.disabled = k <= 0
+        self.reset_button.disabled = k <= 0 and self.graph.value == self.defaults.get(
+            "graph", self.graph.value)
         self.readout.value = ('<div style="font-family:monospace">'
                               + "<br>".join(html.escape(line) for line in self.lines())
                               + "</div>")
@@ -297,7 +335,12 @@ class BackwardStepper(Explorer):
 
     def _centre(self, node: Node) -> tuple:
         c, r = self.layout_[node]
-        return (_MARGIN + c * _COL + _BOX_W / 2, _MARGIN + 16 + r * _ROW + _BOX_H / 2)
+        f = self._scale()
+        return (f * (_MARGIN + c * _COL + _BOX_W / 2), f * (_MARGIN + 16 + r * _ROW + _BOX_H / 2))
+
+    def _scale(self) -> float:
+        # The drawing grows with its text in the large size, so labels stay in their boxes.
+        return self.px(12) / 12
 
     def _svg(self) -> str:
         fills = {"constant": "#EEEEEE", "waiting": "#FFFFFF", "current": OKABE_ITO["orange"],
@@ -305,9 +348,21 @@ class BackwardStepper(Explorer):
         widths = {"constant": 1, "waiting": 1, "current": 3, "done": 1}
         columns = max(c for c, _ in self.layout_.values()) + 1
         rows = max(r for _, r in self.layout_.values()) + 1
-        width, height = 2 * _MARGIN + (columns - 1) * _COL + _BOX_W, \
-            2 * _MARGIN + (rows - 1) * _ROW + _BOX_H + 44
+        f = self._scale()
+        box_w, box_h, margin = f * _BOX_W, f * _BOX_H, f * _MARGIN
+        big, small = self.px(13), self.px(12)
+        legend = ("grey arrows: the forward pass; dashed vermillion arrows and borders: the "
+                  "parents the current gradient flows to",
+                  "orange box: the node whose gradient just arrived; blue: gradient complete; "
+                  "white: waiting; grey dashed: data (no gradient)")
+        # Wide enough for the legend too (about 0.56 em per character of sans-serif), so a
+        # small graph does not cut it off; the viewBox scales the whole drawing down where
+        # the page is narrower.
+        width = max(round(f * (2 * _MARGIN + (columns - 1) * _COL + _BOX_W)),
+                    round(2 * margin + 0.56 * small * max(len(line) for line in legend)))
+        height = round(f * (2 * _MARGIN + (rows - 1) * _ROW + _BOX_H + 44))
         parts = [f'<svg class="backward-stepper-svg" width="{width}" height="{height}" '
+                 f'viewBox="0 0 {width} {height}" '
                  f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" role="img" '
                  f'aria-label="computational graph, forward edges left to right">',
                  '<defs><marker id="bs-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
@@ -337,18 +392,15 @@ class BackwardStepper(Explorer):
                 stroke, width = OKABE_ITO["vermillion"], 2.5
             parts.append(
                 f'<g class="bs-node" data-label="{html.escape(node.label)}" '
-                f'data-state="{state}"><rect x="{x - _BOX_W / 2}" y="{y - _BOX_H / 2}" '
-                f'width="{_BOX_W}" height="{_BOX_H}" rx="6" fill="{fills[state]}" '
+                f'data-state="{state}"><rect x="{x - box_w / 2:g}" y="{y - box_h / 2:g}" '
+                f'width="{box_w:g}" height="{box_h:g}" rx="6" fill="{fills[state]}" '
                 f'stroke="{stroke}" stroke-width="{width}"{dash}/>'
-                f'<text x="{x}" y="{y - 3}" font-size="12" text-anchor="middle">'
-                f'{html.escape(node.label)}</text><text x="{x}" y="{y + 13}" font-size="11" '
-                f'text-anchor="middle">{shape_str(node.shape)}</text></g>')
-        parts.append(f'<text x="{_MARGIN}" y="{height - 22}" font-size="11">grey arrows: the '
-                     f'forward pass; dashed vermillion arrows and borders: the parents the '
-                     f'current gradient flows to</text>')
-        parts.append(f'<text x="{_MARGIN}" y="{height - 6}" font-size="11">orange box: the '
-                     f'node whose gradient just arrived; blue: gradient complete; white: '
-                     f'waiting; grey dashed: data (no gradient)</text>')
+                f'<text x="{x:g}" y="{y - 3 * f:g}" font-size="{big}" text-anchor="middle">'
+                f'{html.escape(node.label)}</text><text x="{x:g}" y="{y + 13 * f:g}" '
+                f'font-size="{small}" text-anchor="middle">{shape_str(node.shape)}</text></g>')
+        for line, rise in zip(legend, (22, 6)):
+            parts.append(f'<text x="{margin:g}" y="{height - rise * f:g}" '
+                         f'font-size="{small}">{line}</text>')
         parts.append("</svg>")
         return "".join(parts)
 
@@ -357,7 +409,8 @@ class BackwardStepper(Explorer):
         (x1, y1), (x2, y2) = self._centre(start), self._centre(end)
         # Clip the segment at the two boxes' edges so the arrow heads stay visible.
         dx, dy = x2 - x1, y2 - y1
-        scale = max(abs(dx) / (_BOX_W / 2), abs(dy) / (_BOX_H / 2), 1e-9)
+        f = self._scale()
+        scale = max(abs(dx) / (f * _BOX_W / 2), abs(dy) / (f * _BOX_H / 2), 1e-9)
         ox, oy = dx / scale, dy / scale
         return (f'<line class="{css}" x1="{x1 + ox:.1f}" y1="{y1 + oy:.1f}" '
                 f'x2="{x2 - ox:.1f}" y2="{y2 - oy:.1f}" stroke="{colour}" '

@@ -44,9 +44,13 @@ CSS classes:
   labelled with the pixel it copies, ``x[r,c]``, or ``0`` for padding.
 - ``course-widget-error``: the error area, shown with the message when the settings are
   impossible, e.g. a kernel larger than the padded input.
+- ``course-reset`` (``Reset``) and one ``course-preset`` Button per entry of
+  :data:`PRESETS`, in the lecturer's row; each slider is also an attribute named as its
+  setting (``explorer.stride``), which the presets set.
 
-Text is at least 14 px; colours are Okabe-Ito (orange window, sky-blue pixels, grey
-padding), and every state is also told by the label and the hatching, not colour alone.
+Text is at least 14 px (at least 16 px in the large size, the drawings grown with it);
+colours are Okabe-Ito (orange window, sky-blue pixels, grey padding), and every state is
+also told by the label and the hatching, not colour alone.
 """
 
 from __future__ import annotations
@@ -72,6 +76,22 @@ RANGES = {
 _CELL = 44  # pixels per grid cell: room for a 14 px label "7,7"
 _ENTRY = 64  # pixels per patch-row cell: room for "x[7,7]"
 _FONT = 14
+
+_SAME = {"height": 5, "width": 6, "kh": 3, "kw": 2, "stride": 1, "padding": 1, "channels": 1,
+         "patch": 0}
+#: The "Things to try" of notebook 12 as preset buttons: (label, controls, what to notice).
+PRESETS = (
+    ("stride 2", {**_SAME, "stride": 2},
+     "Stride 2: the windows jump 2 pixels, so only 12 of them fit; move patch row to watch "
+     "them jump."),
+    ("3 channels", {**_SAME, "channels": 3},
+     "With 3 channels each row holds 3 x 3 x 2 = 18 entries: the same 6 positions, read in "
+     "each channel."),
+    ("no padding", {**_SAME, "padding": 0},
+     "Without padding every window stays inside the image: 15 rows, none reading a zero."),
+    ("kernel = image", {**_SAME, "height": 4, "width": 4, "kh": 4, "kw": 4, "padding": 0},
+     "A 4 x 4 kernel fits a 4 x 4 image once: the patch matrix is one row of 16 entries."),
+)
 
 
 def geometry(height, width, kh, kw, stride=1, padding=0, channels=1):
@@ -134,23 +154,25 @@ def _unread_line(height, width, kh, kw, stride, padding, g):
             f"they are left out"]
 
 
-def _text(x, y, label, ink):
-    return (f'<text x="{x}" y="{y}" font-size="{_FONT}" font-family="monospace" '
+def _text(x, y, label, ink, font=_FONT):
+    return (f'<text x="{x:g}" y="{y:g}" font-size="{font}" font-family="monospace" '
             f'text-anchor="middle" fill="{ink}">{label}</text>')
 
 
-def grid_svg(patch, height, width, kh, kw, stride=1, padding=0):
-    """Inline SVG of the padded input with the window of patch row ``patch`` highlighted."""
+def grid_svg(patch, height, width, kh, kw, stride=1, padding=0, font=_FONT):
+    """Inline SVG of the padded input with the window of patch row ``patch`` highlighted;
+    ``font`` is the labels' size in pixels (the cells grow with it)."""
+    cell = round(_CELL * font / _FONT)
     inside = set(window(patch, height, width, kh, kw, stride, padding))
     rows, cols = height + 2 * padding, width + 2 * padding
-    parts = [f'<svg class="im2col-grid" width="{cols * _CELL + 2}" height="{rows * _CELL + 2}" '
+    parts = [f'<svg class="im2col-grid" width="{cols * cell + 2}" height="{rows * cell + 2}" '
              f'xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="padded input grid, window of patch row {patch} highlighted">',
              '<defs><pattern id="ix-hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
              '<path d="M0,6 L6,0" stroke="#999999" stroke-width="1"/></pattern></defs>']
     for r in range(rows):
         for c in range(cols):
-            x0, y0 = 1 + c * _CELL, 1 + r * _CELL
+            x0, y0 = 1 + c * cell, 1 + r * cell
             pad = is_padding(r, c, height, width, padding)
             if (r, c) in inside:
                 css = "ix-window-pad" if pad else "ix-window"
@@ -160,30 +182,35 @@ def grid_svg(patch, height, width, kh, kw, stride=1, padding=0):
                 fill, ink = ("#E8E8E8", "#555555") if pad else (OKABE_ITO["sky_blue"], "#000000")
             stroke = ' stroke="#000000" stroke-width="2"' if (r, c) in inside else \
                 ' stroke="#FFFFFF"'
-            parts.append(f'<rect class="{css}" x="{x0}" y="{y0}" width="{_CELL}" '
-                         f'height="{_CELL}" fill="{fill}"{stroke}/>')
+            parts.append(f'<rect class="{css}" x="{x0}" y="{y0}" width="{cell}" '
+                         f'height="{cell}" fill="{fill}"{stroke}/>')
             if pad:  # hatching tells padding apart without colour
-                parts.append(f'<rect x="{x0}" y="{y0}" width="{_CELL}" height="{_CELL}" '
+                parts.append(f'<rect x="{x0}" y="{y0}" width="{cell}" height="{cell}" '
                              f'fill="url(#ix-hatch)" fill-opacity="0.6"/>')
             label = "0" if pad else f"{r - padding},{c - padding}"
-            parts.append(_text(x0 + _CELL / 2, y0 + _CELL / 2 + 5, label, ink))
+            parts.append(_text(x0 + cell / 2, y0 + cell / 2 + 5 * font / _FONT, label, ink,
+                               font))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def row_svg(patch, height, width, kh, kw, stride=1, padding=0):
-    """Inline SVG of patch row ``patch`` (channel 0): one labelled cell per entry."""
+def row_svg(patch, height, width, kh, kw, stride=1, padding=0, font=_FONT):
+    """Inline SVG of patch row ``patch`` (channel 0): one labelled cell per entry;
+    ``font`` is the labels' size in pixels (the cells grow with it)."""
     labels = entry_labels(patch, height, width, kh, kw, stride, padding)
-    parts = [f'<svg class="im2col-row" width="{len(labels) * _ENTRY + 2}" '
-             f'height="{_ENTRY // 2 + 24}" xmlns="http://www.w3.org/2000/svg" role="img" '
-             f'aria-label="row {patch} of the patch matrix">']
+    f = font / _FONT
+    entry = round(_ENTRY * f)
+    parts = [f'<svg class="im2col-row" width="{len(labels) * entry + 2}" '
+             f'height="{round(f * (_ENTRY // 2 + 24))}" xmlns="http://www.w3.org/2000/svg" '
+             f'role="img" aria-label="row {patch} of the patch matrix">']
     for k, label in enumerate(labels):
-        x0 = 1 + k * _ENTRY
+        x0 = 1 + k * entry
         fill = "#E8E8E8" if label == "0" else OKABE_ITO["orange"]
-        parts.append(f'<rect class="ix-entry" x="{x0}" y="1" width="{_ENTRY}" '
-                     f'height="{_ENTRY // 2}" fill="{fill}" stroke="#000000"/>')
-        parts.append(_text(x0 + _ENTRY / 2, _ENTRY // 4 + 6, label, "#000000"))
-        parts.append(_text(x0 + _ENTRY / 2, _ENTRY // 2 + 19, f"col {k}", "#555555"))
+        parts.append(f'<rect class="ix-entry" x="{x0}" y="1" width="{entry}" '
+                     f'height="{entry // 2}" fill="{fill}" stroke="#000000"/>')
+        parts.append(_text(x0 + entry / 2, f * (_ENTRY // 4 + 6), label, "#000000", font))
+        parts.append(_text(x0 + entry / 2, f * (_ENTRY // 2 + 19), f"col {k}", "#555555",
+                           font))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -197,6 +224,7 @@ class Im2colExplorer(Explorer):
     """
 
     css_class = "im2col-explorer"
+    presets = PRESETS
 
     def __init__(self, patch=0, **settings):
         super().__init__()
@@ -210,6 +238,7 @@ class Im2colExplorer(Explorer):
             slider = widgets.IntSlider(value=value, min=low, max=high, step=1, description=name)
             slider.add_class(f"im2col-explorer-{name}")
             self.sliders[name] = slider
+            setattr(self, name, slider)  # the presets and Reset set controls by name
         rows = geometry(**self._settings())["rows"]
         patch = int_in_range("Im2colExplorer", "patch", patch, 0, rows - 1)
         self.patch = widgets.IntSlider(value=patch, min=0, max=rows - 1, step=1,
@@ -263,8 +292,9 @@ class Im2colExplorer(Explorer):
         del settings["channels"]  # the drawings show one channel: all share the positions
         self.summary.value = ('<div style="font-family:monospace;font-size:14px">'
                               + "<br>".join(self.lines()) + "</div>")
-        self.grid.value = grid_svg(patch, **settings)
-        self.row.value = row_svg(patch, **settings)
+        font = self.px(_FONT)
+        self.grid.value = grid_svg(patch, **settings, font=font)
+        self.row.value = row_svg(patch, **settings, font=font)
 
     def lines(self) -> list[str]:
         """The summary for the current settings, one fact per line."""

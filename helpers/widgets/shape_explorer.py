@@ -9,7 +9,7 @@ the right factor's rows (its left edge), with a line of text such as
 from :mod:`helpers.bugzoo`; the explorer runs that buggy backward on seeded
 arrays, marks the gradient that comes out wrong (or the product that cannot
 be formed) and prints the sentence of
-:func:`helpers.diagnose.diagnose_backward_function`.
+:func:`helpers.diagnose.diagnose_backward_function` beside the row it concerns.
 
 For the browser-test author
 ---------------------------
@@ -28,19 +28,31 @@ CSS classes:
   has the class ``shape-label shape-wrong`` and reads e.g. ``dL_dW (2, 3) ✗``,
   with a second ``<text class="shape-note">`` ``expected (3, 2)`` or
   ``wrong values`` (or ``right by luck`` when a bug happens to give the right
-  numbers at these sizes). Each row's formula is a ``<text class="row-title">``
-  (``   (buggy line)`` appended when a bug changed it), and its inner dimension a
-  ``<text class="inner-dim">`` that starts with the product, e.g.
-  ``X.T @ dL_dY: inner: n = 4`` (match the texts below as substrings).
-- ``shape-explorer-report``: HTML with plain sentences, one per line.
+  numbers at these sizes) right of its box. Each row starts with a title line:
+  its formula, a ``<text class="row-title">`` (``   (buggy line)`` appended when
+  a bug changed it), then its inner dimension, a ``<text class="inner-dim">``
+  such as ``inner: n = 4``. A long text is broken into ``<tspan>`` lines; its
+  ``textContent`` is the whole text. Right of the boxes, ``<text
+  class="row-report">`` lines draw the report: beside the forward row its first
+  sentence (and, without a bug, the second), beside the first row marked wrong
+  (or right by luck) the sentences starting ``Caught``/``Not caught`` and
+  ``Diagnosis:``.
+- ``shape-explorer-report``: HTML with plain sentences, one per line: the whole
+  report as text (what :meth:`ShapeExplorer.summary` returns and a screen reader
+  reads); it is kept out of sight, since the diagram draws it beside the rows.
+- ``shape-explorer-controls``: the HBox of the three sliders and the menu.
 - ``course-widget-error``: the error area (hidden unless an update failed).
+
+Fit: at 1280 x 720 with the file browser closed the explorer is at most about
+520 px tall at its defaults and 570 px with a preset's sentence, in the large
+size too (measured in ``tests/browser/test_browser_projector.py``).
 
 What the text says for the defaults (n=4, d_in=3, d_out=2, bug none):
 labels ``X (4, 3)``, ``W (3, 2)``, ``b (2,)``, ``Y (4, 2)``, ``X.T (3, 4)``,
 ``dL_dY (4, 2)``, ``dL_dW (3, 2)``, ``W.T (2, 3)``, ``dL_dX (4, 3)``,
 ``dL_db (2,)``; inner-dimension texts ``inner: d_in = 3``, ``inner: n = 4``,
-``inner: d_out = 2`` and ``sum over axis 0: the n = 4 rows``; the report
-starts ``Every gradient has the shape of what it differentiates``.
+``inner: d_out = 2`` and ``sum over axis 0: the n = 4 rows``; the report's
+second line starts ``Every gradient has the shape of what it differentiates``.
 
 What changes:
 
@@ -102,6 +114,28 @@ _COLOUR = {"X": "blue", "W": "orange", "b": "reddish_purple", "Y": "sky_blue",
 _WRONG = ERROR_INK          # 5.5:1
 _MATCH = "#00704F"          # 6.1:1
 _SUM = INK
+
+# Compact controls, so that the explorer fits on a projector's screen in both sizes:
+# narrower sliders (three and the menu on one line at 1280 px), buttons as wide as
+# their text, and the report out of sight (the diagram draws it beside the rows).
+_STYLE = """<style>
+.shape-explorer.course-explorer .shape-explorer-controls .widget-hslider {
+  width: auto; flex: 0 0 auto; margin-right: 14px; }
+.shape-explorer.course-explorer .shape-explorer-controls .slider-container {
+  flex: 0 0 140px; width: 140px; }
+.shape-explorer.course-explorer .shape-explorer-controls .widget-label { min-width: 0; }
+.shape-explorer.course-explorer .shape-explorer-controls .widget-readout {
+  min-width: 1.5em; width: 1.5em; }
+.shape-explorer .shape-explorer-bug { width: auto; }
+.shape-explorer .shape-explorer-bug select { width: auto; padding-right: 28px; }
+.shape-explorer .course-lecturer-row .widget-button,
+.shape-explorer .course-lecturer-row .widget-toggle-button { width: auto; padding: 0 6px; }
+.shape-explorer.course-size-large .course-lecturer-row button {
+  font-size: max(16px, calc(var(--jp-content-font-size2, 18px) - 2px)); }
+.shape-explorer .shape-explorer-report { position: absolute !important; width: 1px;
+  height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.shape-explorer .shape-explorer-diagram svg { display: block; }
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -218,7 +252,7 @@ class ShapeExplorer(Explorer):
         if seed < 0:
             raise ValueError(f"ShapeExplorer: seed must be >= 0, got {seed}")
         self.seed = int(seed)
-        style = {"description_width": "50px"}
+        style = {"description_width": "initial"}
         self.n = widgets.IntSlider(value=sizes["n"], min=1, max=MAX_SIZE, description="n",
                                    style=style, continuous_update=True)
         self.d_in = widgets.IntSlider(value=sizes["d_in"], min=1, max=MAX_SIZE,
@@ -236,11 +270,13 @@ class ShapeExplorer(Explorer):
         self.report = widgets.HTML()
         self.report.add_class("shape-explorer-report")
         controls = [self.n, self.d_in, self.d_out, self.bug]
-        self.diagram.layout = widgets.Layout(flex="0 1 auto")
-        self.report.layout = widgets.Layout(flex="1 1 20em", min_width="16em")
-        # The report beside the rows of the diagram where the width allows.
-        self._finish(controls, [widgets.HBox([self.n, self.d_in, self.d_out, self.bug]),
-                                widgets.HBox([self.diagram, self.report])])
+        self.diagram.layout = widgets.Layout(width="100%")
+        row = widgets.HBox([self.n, self.d_in, self.d_out, self.bug])
+        row.add_class("shape-explorer-controls")
+        css = widgets.HTML(_STYLE, layout=widgets.Layout(display="none"))
+        # The report is drawn in the diagram, beside the rows; the report widget keeps the
+        # same sentences as text (for a screen reader and summary()), out of sight.
+        self._finish(controls, [css, row, self.diagram, self.report])
         # The base adds only ``css_class``; the class every explorer shares must be there too.
         if Explorer.css_class not in self.widget._dom_classes:
             self.widget.add_class(Explorer.css_class)
@@ -310,7 +346,17 @@ class ShapeExplorer(Explorer):
         shapes, findings, diagnosis = self._findings(n, d_in, d_out, bug)
         lines = self._report_lines(n, d_in, d_out, bug, findings, diagnosis)
         alt = " ".join(lines)
-        self.diagram.value = self._svg(n, d_in, d_out, shapes, findings, alt)
+        # Beside the forward row: what the layer computes (and, without a bug, that every
+        # gradient has its array's shape). Beside the first row that comes out wrong
+        # (or right by luck): how the bug is caught, and the diagnosis.
+        if bug == "none":
+            blocks = [(0, [(lines[0], False), (lines[1], False)], INK)]
+        else:
+            row = next((k for k, name in enumerate(_ORDER, start=1)
+                        if findings[name].status != "ok"), 1)
+            blocks = [(0, [(lines[0], False)], INK),
+                      (row, [(lines[3], True), (lines[4], False)], INK)]
+        self.diagram.value = self._svg(n, d_in, d_out, shapes, findings, alt, blocks)
         self.report.value = "<br>".join(html.escape(line) for line in lines)
 
     def summary(self) -> str:
@@ -354,43 +400,71 @@ class ShapeExplorer(Explorer):
 
     # ------------------------------------------------------------------- SVG
 
-    def _geometry(self) -> dict:
-        """Sizes in pixels, all grown with the text (the size control): a box slot always
-        holds its longest label, ``X_stale.T (8, 8)``."""
-        label, title, op = self.px(12), self.px(13), self.px(16)
-        cell = _CELL if self.size == "normal" else round(_CELL * 1.4)
-        slot = max(MAX_SIZE * cell + 12, round(0.61 * label * 16))
-        box_top = title + label + 12
-        gap = max(_GAP, 2 * op)
-        inner = box_top + MAX_SIZE * cell + label + 3
-        # The notes on a wrong gradient sit in a column right of the results.
-        note_x = _LEFT + 3 * slot + 3 * gap + MAX_SIZE * cell + 8
-        return {"label": label, "title": title, "op": op, "cell": cell, "slot": slot,
-                "gap": gap, "header": title, "label_y": title + label + 6,
-                "box_top": box_top, "inner_y": inner, "row": inner + 7, "note_x": note_x,
-                "width": note_x + round(0.61 * label * 16) + _LEFT}
+    def _geometry(self, bug: str = "none") -> dict:
+        """Sizes in pixels, all grown with the text (the size control).
 
-    def _svg(self, n, d_in, d_out, shapes, findings, alt) -> str:
-        g = self._geometry()
+        A row is one line of title (the formula, then its inner dimension), one line of
+        box labels and the boxes (at most ``MAX_SIZE`` cells high). The boxes keep to
+        the left part, as wide as the widest row ``bug`` draws at the largest sizes (so
+        nothing moves while a slider does); the right-hand column holds the report,
+        beside the row it concerns."""
+        label, title, op = self.px(12), self.px(13), self.px(16)
+        large = self.size == "large"
+        cell = 7 if large else 6
+        body = self.px(11.5)                  # the report column: 16 px in large
+        g = {"label": label, "title": title, "op": op, "cell": cell, "body": body,
+             "cw": 0.61 * label, "tw": 0.61 * title,   # a monospace character's width
+             "line": round(1.3 * body), "gap": round(1.3 * op),
+             "label_y": title + 4 + label, "box_top": title + 4 + label + 5}
+        g["row"] = g["box_top"] + MAX_SIZE * cell + (8 if large else 7)
+        rules = {**_RIGHT, **BUGGY_RULES.get(bug, {})}
+        widest = max(self._row_width(g, rule) for rule in rules.values())
+        forward = 3 * self._slot(g, "X (8, 8)") + self._slot(g, "b (8,)") + 3 * g["gap"]
+        g["text_x"] = _LEFT + max(widest, forward) + 8
+        g["width"] = 1080 if large else 900
+        g["chars"] = int((g["width"] - g["text_x"] - _LEFT) / (0.61 * body))
+        return g
+
+    @staticmethod
+    def _slot(g, *labels) -> int:
+        """Width of a box's slot: its box at the largest size, or its longest label."""
+        longest = max(len(text) for text in labels)
+        return max(MAX_SIZE * g["cell"], round(longest * g["cw"])) + 12
+
+    def _row_width(self, g, rule) -> int:
+        widths = []
+        for name in (rule.a, rule.b):
+            if name:
+                widths.append(self._slot(g, f"{name} (8, 8)"))
+        ops = 2 * g["gap"] if rule.kind == "matmul" or rule.kind == "elementwise" else \
+            g["gap"] + self._op_width(g, f"sum(axis={rule.axis})")
+        return sum(widths) + ops + self._result_slot(g)
+
+    def _result_slot(self, g) -> int:
+        return self._slot(g, "dL_dW (8, 8) \u2717", "dL_dW: ValueError")
+
+    @staticmethod
+    def _op_width(g, text) -> int:
+        return g["gap"] if len(text) == 1 else round(len(text) * g["cw"]) + 16
+
+    def _svg(self, n, d_in, d_out, shapes, findings, alt, report) -> str:
+        g = self._geometry(self.bug.value)
         sizes = {"n": n, "d_in": d_in, "d_out": d_out}
         parts = []
+        titles = []   # per row: (top, right end of its title line)
         # Row 0: the forward pass.
-        top = 0
-        parts.append(_text(g, _LEFT, top + g["header"], "Forward: Y = X @ W + b", "row-title",
-                           weight="bold", size=g["title"]))
+        title = "Forward: Y = X @ W + b"
         boxes = [("X", shapes["X"]), "@", ("W", shapes["W"]), "+", ("b", (d_out,)), "=",
                  ("Y", (n, d_out))]
-        placed = self._place(g, boxes, top, parts)
-        parts.append(self._inner(g, placed[0], placed[1], top,
-                                 extra=f"; b is added to each of the n = {n} rows"))
+        placed = self._place(g, boxes, 0, parts)
+        titles.append(self._title(g, 0, title, INK, parts, self._inner(
+            g, placed[0], placed[1], 0, parts,
+            extra=f"; b is added to each of the n = {n} rows")))
         # Rows 1..3: the backward pass, one returned gradient each.
         for row, name in enumerate(_ORDER, start=1):
             top = row * g["row"]
             f = findings[name]
             buggy = f.rule != _RIGHT[name]
-            title = f"{name} = {f.rule.text()}" + ("   (buggy line)" if buggy else "")
-            parts.append(_text(g, _LEFT, top + g["header"], title, "row-title", weight="bold",
-                               fill=_WRONG if buggy else INK, size=g["title"]))
             rule = f.rule
             if rule.kind == "sum":
                 items = [(rule.a, shapes[rule.a]), f"sum(axis={rule.axis})"]
@@ -400,25 +474,54 @@ class ShapeExplorer(Explorer):
             items += ["=", f]
             placed = self._place(g, items, top, parts)
             if rule.kind == "matmul":
-                parts.append(self._inner(g, placed[0], placed[1], top))
+                inner = self._inner(g, placed[0], placed[1], top, parts)
             elif rule.kind == "elementwise":
                 a, b = placed[0][1], placed[1][1]
-                msg = (f"elementwise: {shape_str(a)} and {shape_str(b)} broadcast to "
-                       f"{shape_str(f.shape)}, no sum over the batch" if f.shape else
-                       f"elementwise: {shape_str(a)} and {shape_str(b)} do not broadcast: "
-                       f"no product")
-                parts.append(_text(g, _LEFT, top + g["inner_y"], msg, "inner-dim",
-                                   fill=_WRONG))
+                inner = ((f"elementwise: {shape_str(a)} * {shape_str(b)} gives "
+                          f"{shape_str(f.shape)}, no sum over n", _WRONG) if f.shape else
+                         (f"elementwise: {shape_str(a)} and {shape_str(b)} do not "
+                          f"broadcast", _WRONG))
             else:
-                parts.append(self._sum_note(g, placed[0], rule.axis, sizes, top))
-        # The longest inner-dimension line must fit as well (about 0.61 em a character).
-        width = max(g["width"], _LEFT * 2 + round(0.61 * g["label"] * 72))
-        height = 4 * g["row"]
+                inner = self._sum_note(g, placed[0], rule.axis, sizes, top, parts)
+            title = f"{name} = {rule.text()}" + ("   (buggy line)" if buggy else "")
+            titles.append(self._title(g, top, title, _WRONG if buggy else INK, parts, inner))
+        bottom = self._column(g, report, titles, parts)
+        height = max(4 * g["row"], bottom + 6)
+        width = g["width"]
         label = html.escape(alt, quote=True)
         return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
                 f'height="{height}" viewBox="0 0 {width} {height}" aria-label="{label}" '
                 f'style="max-width:100%;height:auto;font-family:monospace">'
                 f'<title>{html.escape(alt)}</title>' + "".join(parts) + "</svg>")
+
+    def _title(self, g, top, title, colour, parts, inner) -> tuple:
+        """The row's title line: its formula in bold, then its inner dimension. Returns
+        the line's top and where it ends (the report column steps over a long one)."""
+        y = top + g["title"]
+        parts.append(_text(g, _LEFT, y, title, "row-title", weight="bold", fill=colour,
+                           size=g["title"]))
+        x = _LEFT + round(len(title) * g["tw"]) + g["gap"] // 2
+        text, fill = inner
+        parts.append(_text(g, x, y, text, "inner-dim", fill=fill))
+        return top, x + round(len(text) * g["cw"])
+
+    def _column(self, g, report, titles, parts) -> int:
+        """Write the report in the right-hand column: each block beside the row it
+        concerns, stepping over title lines that reach into the column. Returns the
+        bottom of the last line."""
+        y = 0
+        for row, lines, fill in report:
+            y = max(y, row * g["row"])
+            for sentence, bold in lines:
+                for piece in _wrap(sentence, g["chars"]):
+                    while any(top - 2 < y + g["line"] and y < top + g["title"] + 6
+                              and end > g["text_x"] - 8 for top, end in titles):
+                        y += g["line"]
+                    parts.append(_text(g, g["text_x"], y + g["body"], piece, "row-report",
+                                       fill=fill, size=g["body"],
+                                       weight="bold" if bold else "normal"))
+                    y += g["line"]
+        return y
 
     def _place(self, g, items, top, parts):
         """Draw boxes and operators left to right; return the boxes' (name, shape, x, y)."""
@@ -426,7 +529,7 @@ class ShapeExplorer(Explorer):
         placed = []
         for item in items:
             if isinstance(item, str):
-                gap = g["gap"] if len(item) == 1 else 2 * g["gap"]
+                gap = self._op_width(g, item)
                 parts.append(_text(g, x + gap / 2, top + g["box_top"] + 2 * g["cell"] + 6,
                                    item, "operator", anchor="middle",
                                    size=g["op"] if len(item) == 1 else g["label"]))
@@ -435,17 +538,20 @@ class ShapeExplorer(Explorer):
             if isinstance(item, _Finding):
                 parts.append(self._result(g, item, x, top))
                 placed.append((item.name, item.shape, x, top + g["box_top"]))
-            else:
-                name, shape = item
-                base = name.split(".")[0]
-                parts.append(_box(g, x, top + g["box_top"], shape, OKABE_ITO[_COLOUR[base]]))
-                parts.append(_text(g, x, top + g["label_y"], f"{name} {shape_str(shape)}",
-                                   "shape-label"))
-                placed.append((name, shape, x, top + g["box_top"]))
-            x += g["slot"]
+                x += self._result_slot(g)
+                continue
+            name, shape = item
+            base = name.split(".")[0]
+            parts.append(_box(g, x, top + g["box_top"], shape, OKABE_ITO[_COLOUR[base]]))
+            parts.append(_text(g, x, top + g["label_y"], f"{name} {shape_str(shape)}",
+                               "shape-label"))
+            placed.append((name, shape, x, top + g["box_top"]))
+            x += self._slot(g, f"{name} (8, 8)")
         return placed
 
     def _result(self, g, f: _Finding, x, top) -> str:
+        """The returned gradient: its box and label; a wrong one marked, with a note right
+        of its box (what was expected)."""
         y = top + g["box_top"]
         line = g["label"] + 3
         colour = OKABE_ITO[_COLOUR[f.name]]
@@ -455,9 +561,12 @@ class ShapeExplorer(Explorer):
                     + _text(g, x, y + line, "no result:", "shape-note", fill=_WRONG)
                     + _text(g, x, y + 2 * line, f"expected {shape_str(f.expected)}",
                             "shape-note", fill=_WRONG))
+        width = max(_box_width(g, f.shape), _box_width(g, f.expected))
+        note_x = x + width + 6
+        room = int((self._result_slot(g) - 12 - width - 6) / g["cw"])
         if f.status in ("ok", "harmless"):
             note = ("" if f.status == "ok" else
-                    _text(g, g["note_x"], y + line, "right by luck", "shape-note"))
+                    _text(g, note_x, y + line, "right by luck", "shape-note", wrap=room))
             return (_box(g, x, y, f.shape, colour)
                     + _text(g, x, top + g["label_y"], f"{f.name} {shape_str(f.shape)}",
                             "shape-label")
@@ -470,43 +579,40 @@ class ShapeExplorer(Explorer):
         return (ghost + actual
                 + _text(g, x, top + g["label_y"], f"{f.name} {shape_str(f.shape)} \u2717",
                         "shape-label shape-wrong", fill=_WRONG)
-                + _text(g, g["note_x"], y + line, note, "shape-note", fill=_WRONG))
+                + _text(g, note_x, y + line, note, "shape-note", fill=_WRONG, wrap=room))
 
     @staticmethod
-    def _inner(g, left, right, top, extra="") -> str:
-        """Highlight the inner dimension of ``left @ right``: columns of one, rows of the other."""
+    def _inner(g, left, right, top, parts, extra="") -> tuple:
+        """Highlight the inner dimension of ``left @ right``: columns of one, rows of the
+        other. Returns the sentence that names it and its colour."""
         (lname, lshape, lx, ly), (rname, rshape, rx, ry) = left, right
         lsym, rsym = _DIMS[lname][1], _DIMS[rname][0]
         match = lshape[1] == rshape[0]
         colour, dash = (_MATCH, "") if match else (_WRONG, "5,3")
         cell = g["cell"]
         # Left factor: its top edge spans its columns; right factor: its left edge its rows.
-        lines = (_line(lx, ly, lx + lshape[1] * cell, ly, colour, dash)
-                 + _line(rx, ry, rx, ry + rshape[0] * cell, colour, dash))
+        parts.append(_line(lx, ly, lx + lshape[1] * cell, ly, colour, dash)
+                     + _line(rx, ry, rx, ry + rshape[0] * cell, colour, dash))
         if match and lsym == rsym:
             msg = f"inner: {lsym} = {lshape[1]}"
         elif match:
-            msg = (f"inner: {lsym} = {rsym} = {lshape[1]} (equal only because of these "
-                   f"sizes)")
+            msg = f"inner: {lsym} = {rsym} = {lshape[1]} (only at these sizes)"
         else:
             msg = f"inner: {lshape[1]} \u2260 {rshape[0]} ({lsym} vs {rsym}): no product"
-        return lines + _text(g, _LEFT, top + g["inner_y"], f"{lname} @ {rname}: {msg}{extra}",
-                             "inner-dim", fill=colour)
+        return msg + extra, colour
 
     @staticmethod
-    def _sum_note(g, box, axis, sizes, top) -> str:
+    def _sum_note(g, box, axis, sizes, top, parts) -> tuple:
         name, shape, x, y = box
         sym = _DIMS[name][axis]
         what = "rows" if axis == 0 else "columns"
         cell = g["cell"]
         if axis == 0:
-            edge = _line(x, y, x, y + shape[0] * cell, _SUM, "2,2")
+            parts.append(_line(x, y, x, y + shape[0] * cell, _SUM, "2,2"))
         else:
-            edge = _line(x, y, x + shape[1] * cell, y, _SUM, "2,2")
-        fill = INK if axis == 0 else _WRONG
-        return edge + _text(g, _LEFT, top + g["inner_y"],
-                            f"sum over axis {axis}: the {sym} = {sizes[sym]} {what}",
-                            "inner-dim", fill=fill)
+            parts.append(_line(x, y, x + shape[1] * cell, y, _SUM, "2,2"))
+        return (f"sum over axis {axis}: the {sym} = {sizes[sym]} {what}",
+                INK if axis == 0 else _WRONG)
 
 
 def _num(value) -> str:
@@ -517,8 +623,31 @@ def _num(value) -> str:
 
 # ------------------------------------------------------------ SVG primitives
 
-def _box_height(g, shape) -> int:
-    return (shape[0] if len(shape) == 2 else 1) * g["cell"]
+def _box_width(g, shape) -> int:
+    return (shape[1] if len(shape) == 2 else shape[0]) * g["cell"]
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """Break ``text`` at spaces into lines of at most ``chars`` characters (a longer
+    word keeps a line of its own; a shape such as ``(4, 3)`` is never split); each line
+    but the last keeps its trailing space, so that the pieces join back into ``text``."""
+    words, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char == " " and depth <= 0:
+            words.append(current)
+            current = ""
+        else:
+            current += char
+    words.append(current)
+    lines, current = [], ""
+    for word in words:
+        if current and len(current) + len(word) > chars:
+            lines.append(current)
+            current = ""
+        current += word + " "
+    lines.append(current[:-1])
+    return lines
 
 
 def _box(g, x, y, shape, fill, stroke=INK, dash="", width=1, opacity=0.35) -> str:
@@ -543,7 +672,17 @@ def _line(x1, y1, x2, y2, colour, dash="") -> str:
             f'stroke-width="4"{dash_attr}/>')
 
 
-def _text(g, x, y, text, css, fill=INK, anchor="start", size=None, weight="normal") -> str:
+def _text(g, x, y, text, css, fill=INK, anchor="start", size=None, weight="normal",
+          wrap=0) -> str:
+    """One ``<text>``; with ``wrap`` (characters per line) a long one is broken into
+    ``<tspan>`` lines, whose text still joins back into ``text``."""
     size = g["label"] if size is None else size
+    pieces = _wrap(text, wrap) if wrap else [text]
+    if len(pieces) == 1:
+        body = html.escape(text)
+    else:
+        step = round(1.2 * size)
+        body = "".join(f'<tspan x="{x}" dy="{0 if k == 0 else step}">{html.escape(p)}</tspan>'
+                       for k, p in enumerate(pieces))
     return (f'<text class="{css}" x="{x}" y="{y}" font-size="{size}" fill="{fill}" '
-            f'text-anchor="{anchor}" font-weight="{weight}">{html.escape(text)}</text>')
+            f'text-anchor="{anchor}" font-weight="{weight}">{body}</text>')

@@ -157,7 +157,12 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, request):
     """JupyterLab on 127.0.0.1, a free port and a random token, root dir = the repository."""
-    home = tmp_path_factory.mktemp("jupyterlab")
+    return start_lab(tmp_path_factory.mktemp("jupyterlab"), ROOT, request)
+
+
+def start_lab(home: Path, root: Path, request) -> Lab:
+    """Start JupyterLab serving ``root``, its config and state in ``home``; stopped when
+    ``request``'s scope ends."""
     config, data, runtime = home / "config", home / "data", home / "runtime"
     _lab_settings(config)
     _course_overrides()
@@ -170,7 +175,7 @@ def lab(tmp_path_factory, request):
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={config / 'lab' / 'user-settings'}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
         # Checkpoints go to the temporary dir, not into notebooks/.ipynb_checkpoints.
@@ -180,7 +185,7 @@ def lab(tmp_path_factory, request):
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     with log.open("w") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink,
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=sink,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     request.addfinalizer(lambda: _stop(process))
     server = Lab(f"http://127.0.0.1:{port}", token, log)
@@ -364,9 +369,10 @@ _JS_COUNTS = """(path) => window.__courseCells(window.__coursePanel(path))
 class NotebookPage:
     """One notebook open in JupyterLab in its own browser page."""
 
-    def __init__(self, page, lab: Lab, name: str):
+    def __init__(self, page, lab: Lab, name: str, path: str | None = None):
         self.page, self.lab, self.name = page, lab, name
-        self.path = f"notebooks/{name}"
+        # The path under the server's root; ``name`` also names the screenshots.
+        self.path = path or f"notebooks/{name}"
         self.console_errors: list[str] = []
 
     def _console(self, message) -> None:
@@ -444,11 +450,13 @@ class NotebookPages:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.pages: dict[str, NotebookPage] = {}
 
-    def get(self, name: str) -> NotebookPage:
+    def get(self, name: str, path: str | None = None) -> NotebookPage:
+        """The page of notebook ``name`` (at ``path`` under the server's root, by default
+        ``notebooks/<name>``), opened on first use."""
         if name not in self.pages:
             page = self.context.new_page()
             page.set_default_timeout(UPDATE_S * 1000)
-            self.pages[name] = NotebookPage(page, self.lab, name).open()
+            self.pages[name] = NotebookPage(page, self.lab, name, path).open()
         return self.pages[name]
 
     def release(self, name: str) -> None:
@@ -475,6 +483,41 @@ _PAGES: list[NotebookPages] = []
 @pytest.fixture(scope="session")
 def notebook_pages(lab, browser):
     pages = NotebookPages(lab, browser)
+    _PAGES.append(pages)
+    yield pages
+    _PAGES.remove(pages)
+    pages.close()
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory) -> Path:
+    """A learner's course folder made as `make lab` makes it, in a temporary directory
+    (never the repository's own work/): ``work/`` filled from the student edition by
+    tools/lab.py's ``sync_workspace``, beside a link to the solved ``notebooks/`` (the
+    worked-solution links of work/ point at ``../notebooks/``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_lab", ROOT / "tools" / "lab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    course = tmp_path_factory.mktemp("course")
+    added = module.sync_workspace(ROOT / "student", course / "work")
+    assert added, "sync_workspace copied no notebook from student/"
+    (course / "notebooks").symlink_to(ROOT / "notebooks", target_is_directory=True)
+    return course
+
+
+@pytest.fixture(scope="session")
+def workspace_lab(tmp_path_factory, workspace, request) -> Lab:
+    """A second JupyterLab, serving :func:`workspace` as a learner's `make lab` serves
+    the repository."""
+    return start_lab(tmp_path_factory.mktemp("jupyterlab-work"), workspace, request)
+
+
+@pytest.fixture(scope="session")
+def workspace_pages(workspace_lab, browser):
+    """Pages of :func:`workspace_lab`: ``workspace_pages.get(name, "work/<name>")``."""
+    pages = NotebookPages(workspace_lab, browser)
     _PAGES.append(pages)
     yield pages
     _PAGES.remove(pages)
@@ -532,7 +575,7 @@ _JS_ARM = """(root, args) => {
   const onInput = (event) => {
     if (m.input === null && root.contains(event.target)) m.input = performance.now();
   };
-  for (const type of ['keydown', 'input', 'change'])
+  for (const type of ['keydown', 'input', 'change', 'click'])
     document.addEventListener(type, onInput, true);
   const observer = new MutationObserver((records) => {
     for (const record of records) {
@@ -548,7 +591,7 @@ _JS_ARM = """(root, args) => {
   panel.sessionContext.statusChanged.connect(onStatus);
   m.dispose = () => {
     observer.disconnect();
-    for (const type of ['keydown', 'input', 'change'])
+    for (const type of ['keydown', 'input', 'change', 'click'])
       document.removeEventListener(type, onInput, true);
     panel.sessionContext.statusChanged.disconnect(onStatus);
   };
@@ -716,7 +759,12 @@ class ExplorerInPage:
         self.notebook, self.locator, self.latency_log = notebook, locator, latency_log
         classes = (locator.get_attribute("class") or "").split()
         specific = [c for c in classes if c.endswith("-explorer") and c != "course-explorer"]
-        self.kind = specific[0] if specific else "course-explorer"
+        # An explorer named otherwise (backward-stepper, course-progress): its own class
+        # comes after the shared one.
+        after = classes[classes.index("course-explorer") + 1:] \
+            if "course-explorer" in classes else []
+        own = [c for c in after if c not in ("course-size-large",)]
+        self.kind = specific[0] if specific else own[0] if own else "course-explorer"
 
     def sliders(self) -> list[Slider]:
         return [Slider(self, item) for item in self.locator.locator(".widget-slider").all()]
@@ -799,6 +847,18 @@ def explorers_in(open_notebook, latency_log):
         return notebook, found
 
     return _explorers
+
+
+@pytest.fixture
+def explorer_in_page(latency_log):
+    """``explorer_in_page(notebook, locator, timed=True)``: an :class:`ExplorerInPage` for
+    an explorer found some other way than :func:`explorers_in` (a notebook of another
+    server). With ``timed=False`` its updates stay out of the latency summary (a view
+    whose update runs notebooks, not an explorer's redraw)."""
+    def _make(notebook, locator, timed: bool = True):
+        return ExplorerInPage(notebook, locator, latency_log if timed else LatencyLog())
+
+    return _make
 
 
 # ------------------------------------------------------------------ widget latency

@@ -6,7 +6,9 @@ At 1280 x 720 with the file browser closed (a projector), each explorer of noteb
 - keys pressed inside an explorer never reach JupyterLab's notebook shortcuts: m, a, b,
   d, d and x on every control change no cell, and ArrowDown / ArrowUp change a dropdown;
 - Tab reaches every control, in the order they are drawn;
-- its bounding box, at its defaults and at its extreme settings, is at most 600 px tall;
+- its bounding box, at its defaults, at its extreme settings and with each preset, in
+  both text sizes, is at most 600 px tall (the shape explorer's report sits beside the
+  row it concerns);
 - in the ``large`` size every piece of text, drawings included, is at least 16 px;
 - at 150% browser zoom (emulated: a viewport 1.5 times smaller) with the file browser
   open, every slider keeps a usable width;
@@ -48,6 +50,13 @@ EXPLORERS = {
                                   ("slider", "step-size-log-h", "Home")]),
     "08": ("gradient-flow-explorer", [("slider", "gradient-flow-depth", "End"),
                                       ("dropdown", "gradient-flow-init", "too small")]),
+}
+
+#: Known defects, one sentence each: the large-text height check fails for these (and is
+#: reported as an expected failure) until they are fixed. Remove an entry once it fits.
+KNOWN_TOO_TALL_IN_LARGE = {
+    "jacobian-explorer": "in large text six slices (d_out = 6) wrap onto two rows, 908 to "
+                         "948 px tall; they should scale to one row (issue 15, Fit)",
 }
 
 _JS_CELLS = """(path) => window.__courseCells(window.__coursePanel(path))
@@ -192,6 +201,34 @@ def _reset(explorer) -> None:
     _press(explorer, explorer.locator.locator(".course-reset").first, "Reset")
 
 
+# The shape explorer's rows (their title lines) and its report lines, in screen pixels.
+_JS_SHAPE_ROWS = """(root) => {
+  const box = (n) => { const r = n.getBoundingClientRect();
+                       return {text: n.textContent, top: r.top, bottom: r.bottom}; };
+  return {rows: Array.from(root.querySelectorAll('svg text.row-title')).map(box),
+          report: Array.from(root.querySelectorAll('svg text.row-report')).map(box),
+          bottom: root.querySelector('svg').getBoundingClientRect().bottom};
+}"""
+
+
+def _assert_report_beside_its_row(explorer, setting: str) -> None:
+    """The sentence saying how a bug is caught starts beside the first row marked wrong
+    (or right by luck): below that row's title line and above the next row's."""
+    layout = explorer.locator.evaluate(_JS_SHAPE_ROWS)
+    rows, report = layout["rows"], layout["report"]
+    marked = explorer.locator.locator("svg text.shape-wrong, svg text.shape-note").all()
+    if not marked:
+        return
+    first_marked = min(m.bounding_box()["y"] for m in marked)
+    row = max(k for k, r in enumerate(rows) if r["top"] <= first_marked)
+    end = rows[row + 1]["top"] if row + 1 < len(rows) else layout["bottom"]
+    caught = next(line for line in report
+                  if line["text"].startswith(("Caught", "Not caught")))
+    assert rows[row]["top"] <= caught["top"] < end, (
+        f"shape explorer, {setting}: {caught['text']!r} at y = {caught['top']:.0f}, not "
+        f"beside row {rows[row]['text']!r} ({rows[row]['top']:.0f} to {end:.0f})")
+
+
 @pytest.fixture
 def projector_explorer(explorers_in, request):
     """The explorer of notebook ``request.param`` at 1280 x 720, file browser closed."""
@@ -294,7 +331,15 @@ def test_explorer_fits_a_projector_and_large_text_is_large(projector_explorer):
         _press(explorer, preset, f"preset {index + 1}")
         heights[f"normal, preset {index + 1}"] = _height(explorer)
     _set_size(explorer, "large")
+    for index, preset in enumerate(explorer.locator.locator(".course-preset").all()):
+        _press(explorer, preset, f"large preset {index + 1}")
+        heights[f"large, preset {index + 1}"] = _height(explorer)
+        if explorer.kind == "shape-explorer":
+            _assert_report_beside_its_row(explorer, f"large, preset {index + 1}")
+    _reset(explorer)
+    _go_to_extremes(explorer, extremes)
     heights["large, extremes"] = _height(explorer)
+    notebook.screenshot(f"-{explorer.kind}-1280x720-large-extremes", element=explorer.locator)
     texts = explorer.locator.evaluate(_JS_TEXTS)
     smallest = min(texts, key=lambda t: t["px"])
     _reset(explorer)
@@ -306,13 +351,19 @@ def test_explorer_fits_a_projector_and_large_text_is_large(projector_explorer):
     _record(explorer.kind, {"heights_px": heights, "width_px": round(width, 1),
                             "large_min_font_px": round(smallest["px"], 2),
                             "large_min_font_text": smallest["text"]})
-    for setting in [key for key in heights if key.startswith("normal")]:
-        assert heights[setting] <= MAX_HEIGHT, (
-            f"{explorer.kind} at {setting}: {heights[setting]} px tall (at most {MAX_HEIGHT})")
     small = [t for t in texts + large_defaults if t["px"] < LARGE_MIN_PX - 0.05]
     assert not small, f"{explorer.kind}, large: text below {LARGE_MIN_PX} px: {small[:5]}"
     assert width <= PROJECTOR["width"], f"{explorer.kind} is {width} px wide"
     assert explorer.errors() == []
+    # Both sizes: large text must fit as well as normal text.
+    too_tall = {setting: height for setting, height in heights.items()
+                if height > MAX_HEIGHT}
+    assert not {s: h for s, h in too_tall.items() if s.startswith("normal")}, (
+        f"{explorer.kind}: taller than {MAX_HEIGHT} px: {too_tall}")
+    if too_tall and explorer.kind in KNOWN_TOO_TALL_IN_LARGE:
+        pytest.xfail(f"{explorer.kind}: {KNOWN_TOO_TALL_IN_LARGE[explorer.kind]}; "
+                     f"measured {too_tall}")
+    assert not too_tall, f"{explorer.kind}: taller than {MAX_HEIGHT} px: {too_tall}"
 
 
 @pytest.mark.browser
