@@ -159,3 +159,32 @@ def test_a_broken_update_shows_its_error():
     assert explorer.error_area.value == ""
     assert explorer.error_area.layout.display == "none"
     assert len(explorer.errors) == 1
+
+
+def test_large_text_keeps_six_slices_on_one_row_at_16_px():
+    from helpers.widgets import base
+
+    explorer = JacobianExplorer(d_in=6, d_out=6)
+    try:
+        base.set_size("large")
+        html = explorer.slices.value
+    finally:
+        base.set_size("normal")
+    assert "flex-wrap:nowrap" in html and "x0 stands for x[0]" in html
+    widths = [int(w) for w in re.findall(r'class="jacobian-slice"[^>]*? width="(\d+)"', html)]
+    fonts = [float(f) for f in re.findall(r'font-size="([\d.]+)"', html)]
+    assert len(widths) == 6 and sum(widths) + 5 * 7 <= 1100
+    assert min(fonts) >= 16
+    assert html.count(">x5</text>") == 6  # row i of slice i holds x[0..5]
+
+
+def test_large_text_stays_full_size_while_a_row_fits():
+    from helpers.widgets import base
+
+    explorer = JacobianExplorer(d_in=3, d_out=2)
+    try:
+        base.set_size("large")
+        html = explorer.slices.value
+    finally:
+        base.set_size("normal")
+    assert "compact" not in html and html.count(">x[2]</text>") == 2

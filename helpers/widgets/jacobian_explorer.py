@@ -28,9 +28,11 @@ CSS classes:
 - ``jacobian-explorer-slices``: HTML holding one ``<svg>`` per slice (class
   ``jacobian-slice``), each with a ``<text>`` title whose text is
   ``slice i=0: dy_0/dW (2, 3)`` (drawn on two lines, two ``<tspan>``); the slices
-  stand in one row, shrunk to the width when needed (in the large size they wrap
-  instead, keeping their text size); non-zero cells are ``<rect class="jx-nonzero">``
-  with a ``<text>`` ``x[l]``, zero cells ``<rect class="jx-zero">`` with a ``<text>`` ``0``.
+  stand in one row, shrunk to the width when needed (in the large size, when a full-size
+  row would be wider than a projector's screen, they are drawn compact instead, text kept
+  at 16 px, non-zero cells labelled ``x0`` for ``x[0]`` and a note saying so); non-zero
+  cells are ``<rect class="jx-nonzero">`` with a ``<text>`` ``x[l]``, zero cells
+  ``<rect class="jx-zero">`` with a ``<text>`` ``0``.
 - ``course-widget-error``: the error area (hidden unless an update failed).
 
 Moving ``d_in`` changes the second and third numbers of every shape and the
@@ -56,14 +58,24 @@ _GAP = 14   # pixels between two slices
 ZERO_FILL, ZERO_INK = "#FFFFFF", MUTED
 
 
-def slice_svg(i: int, d_out: int, d_in: int, font=None) -> str:
+#: Widest row of slices (px) the large size draws at full size; wider ones go compact.
+_LARGE_ROW = 1100
+
+
+def slice_svg(i: int, d_out: int, d_in: int, font=None, compact: bool = False) -> str:
     """Inline SVG of slice ``i`` of dy/dW: a ``(d_out, d_in)`` grid, row ``i`` non-zero.
 
     ``font(px)`` maps a normal text size to the one drawn (the explorer's size control);
-    cells grow with the text so that ``x[l]`` always fits."""
+    cells grow with the text so that ``x[l]`` always fits. ``compact`` (the large size,
+    when a full-size row of slices would not fit a projector's width) keeps every text at
+    ``font``'s smallest large size but labels a non-zero cell ``x0`` for ``x[0]``, so that
+    six 6x6 slices still fit one row."""
     font = font or (lambda px: px)
     title_px, cell_px = font(14), font(13)
     cell = max(_CELL, round(cell_px * 2.5))
+    if compact:
+        title_px = cell_px = font(0)  # the smallest size the large setting allows
+        cell = round(cell_px * 1.65)
     head = 2 * title_px + 10      # two title lines above the grid
     first, second = f"slice i={i}: ", f"dy_{i}/dW ({d_out}, {d_in})"
     # About 0.6 em per character of monospace, so the title is never clipped.
@@ -83,7 +95,7 @@ def slice_svg(i: int, d_out: int, d_in: int, font=None) -> str:
             fill = OKABE_ITO["blue"] if nonzero else ZERO_FILL
             stroke = "#FFFFFF" if nonzero else ZERO_INK
             ink = "#FFFFFF" if nonzero else ZERO_INK
-            label = f"x[{col}]" if nonzero else "0"
+            label = (f"x{col}" if compact else f"x[{col}]") if nonzero else "0"
             css = "jx-nonzero" if nonzero else "jx-zero"
             parts.append(f'<rect class="{css}" x="{x0}" y="{y0}" width="{cell}" '
                          f'height="{cell}" fill="{fill}" stroke="{stroke}"/>')
@@ -153,16 +165,24 @@ class JacobianExplorer(Explorer):
         if Explorer.css_class not in self.widget._dom_classes:
             self.widget.add_class(Explorer.css_class)
 
+    def _row_width(self, d_out: int, d_in: int) -> int:
+        """Width in px of one full-size row of the ``d_out`` slices at this size."""
+        svg = slice_svg(0, d_out, d_in, self.px)
+        return d_out * int(svg.split('width="', 1)[1].split('"', 1)[0]) + (d_out - 1) * _GAP
+
     def update(self) -> None:
         d_in, d_out = self.d_in.value, self.d_out.value
         self.summary.value = ('<div style="font-family:monospace">'
                               + "<br>".join(summary_lines(d_out, d_in)) + "</div>")
-        # Normal size: every slice on one row, shrunk to the width when needed. Large: the
-        # text keeps its size, so the slices wrap onto a second row instead.
-        wrap = "wrap" if self.size == "large" else "nowrap"
-        self.slices.value = (f'<div style="display:flex;flex-wrap:{wrap};gap:{_GAP}px;'
+        # Every slice on one row. Normal size: shrunk to the width when needed. Large: at
+        # full size when the row fits a projector, else compact (text kept at 16 px).
+        compact = self.size == "large" and self._row_width(d_out, d_in) > _LARGE_ROW
+        gap = _GAP // 2 if compact else _GAP
+        note = ('<div style="font-family:monospace">compact labels: x0 stands for x[0], '
+                'x1 for x[1], …</div>' if compact else "")
+        self.slices.value = (note + f'<div style="display:flex;flex-wrap:nowrap;gap:{gap}px;'
                              f'align-items:flex-start">'
-                             + "".join(slice_svg(i, d_out, d_in, self.px)
+                             + "".join(slice_svg(i, d_out, d_in, self.px, compact)
                                        .replace("<svg ", '<svg style="flex:0 1 auto;'
                                                 'min-width:0;height:auto" ', 1)
                                        for i in range(d_out))

@@ -54,10 +54,7 @@ EXPLORERS = {
 
 #: Known defects, one sentence each: the large-text height check fails for these (and is
 #: reported as an expected failure) until they are fixed. Remove an entry once it fits.
-KNOWN_TOO_TALL_IN_LARGE = {
-    "jacobian-explorer": "in large text six slices (d_out = 6) wrap onto two rows, 908 to "
-                         "948 px tall; they should scale to one row (issue 15, Fit)",
-}
+KNOWN_TOO_TALL_IN_LARGE: dict[str, str] = {}
 
 _JS_CELLS = """(path) => window.__courseCells(window.__coursePanel(path))
   .map((c) => c.type + (c.empty ? ':empty' : ''))"""
